@@ -1,0 +1,315 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row types for Kysely, kept by hand next to the SQL in migrations/ (one interface per table, same
+ * column names). `Generated` marks columns the database fills in; `Timestamp` is read as a Date.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+type DefaultJson<T = unknown> = ColumnType<T, string | undefined, string>;
+/** A `date` column, read as 'YYYY-MM-DD' (no time zone games). */
+type DateOnly = string;
+
+export interface MerchantsTable {
+  id: string;
+  name: string;
+  slug: string;
+  locale: string;
+  currency: string;
+  timezone: string;
+  logo_url: string | null;
+  brand_primary: Generated<string>;
+  brand_accent: Generated<string>;
+  support_email: string | null;
+  support_phone: string | null;
+  sender_name: string | null;
+  sender_email: string | null;
+  postal_address: Json<PostalAddress | null> | null;
+  settings: DefaultJson<Record<string, unknown>>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PostalAddress {
+  name?: string | null;
+  company?: string | null;
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  region?: string | null;
+  regionCode?: string | null;
+  postalCode?: string | null;
+  country?: string | null;
+  countryName?: string | null;
+  phone?: string | null;
+}
+
+export interface MerchantIntegrationsTable {
+  merchant_id: string;
+  kind: 'shopify' | 'woocommerce';
+  external_ref: string;
+  secret_sealed: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ApiKeysTable {
+  merchant_id: string;
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: DefaultTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface CustomersTable {
+  merchant_id: string;
+  id: string;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  locale: string | null;
+  timezone: string | null;
+  accepts_marketing: Generated<boolean>;
+  orders_count: Generated<number>;
+  first_order_at: Timestamp | null;
+  last_order_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CustomerIdentitiesTable {
+  merchant_id: string;
+  source: string;
+  external_id: string;
+  customer_id: string;
+  channel: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ProductsTable {
+  merchant_id: string;
+  id: string;
+  source: string;
+  external_id: string;
+  title: string;
+  brand: string | null;
+  category: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  image_url: string | null;
+  description: string | null;
+  care_tips: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface VariantsTable {
+  merchant_id: string;
+  id: string;
+  product_id: string;
+  source: string;
+  external_id: string;
+  sku: string | null;
+  title: string | null;
+  size: string | null;
+  color: string | null;
+  attributes: DefaultJson<Record<string, string>>;
+  price_minor: number | null;
+  image_url: string | null;
+  inventory: number | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface OrdersTable {
+  merchant_id: string;
+  id: string;
+  source: string;
+  external_id: string;
+  number: string;
+  customer_id: string | null;
+  email: string | null;
+  phone: string | null;
+  locale: string;
+  currency: string;
+  status: string;
+  payment_status: string;
+  channel: string;
+  campaign_tags: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  shipping_method: string | null;
+  taxes_included: boolean;
+  subtotal_minor: number;
+  discount_minor: number;
+  tax_minor: number;
+  shipping_minor: number;
+  total_minor: number;
+  refunded_minor: Generated<number>;
+  discount_codes: DefaultJson<DiscountCode[]>;
+  shipping_lines: DefaultJson<ShippingLine[]>;
+  tax_lines: DefaultJson<TaxLine[]>;
+  shipping_address: Json<PostalAddress | null> | null;
+  billing_address: Json<PostalAddress | null> | null;
+  promised_earliest: DateOnly | null;
+  promised_latest: DateOnly | null;
+  note: string | null;
+  placed_at: Timestamp;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  source_updated_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DiscountCode {
+  code: string;
+  amount: number;
+  type?: string | null;
+}
+export interface ShippingLine {
+  title: string;
+  code?: string | null;
+  price: number;
+  tax?: number;
+}
+export interface TaxLine {
+  title: string;
+  rate?: number | null;
+  amount: number;
+}
+export interface LineProperty {
+  name: string;
+  value: string;
+}
+
+export interface OrderLinesTable {
+  merchant_id: string;
+  id: string;
+  order_id: string;
+  position: number;
+  external_id: string | null;
+  product_id: string | null;
+  variant_id: string | null;
+  sku: string | null;
+  title: string;
+  variant_title: string | null;
+  brand: string | null;
+  size: string | null;
+  color: string | null;
+  properties: DefaultJson<LineProperty[]>;
+  quantity: number;
+  unit_price_minor: number;
+  discount_minor: number;
+  tax_minor: number;
+  tax_lines: DefaultJson<TaxLine[]>;
+  requires_shipping: boolean;
+  image_url: string | null;
+}
+
+export interface ShipmentsTable {
+  merchant_id: string;
+  id: string;
+  order_id: string;
+  source: string;
+  external_id: string;
+  carrier: string | null;
+  service: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  status: string;
+  shipped_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  source_updated_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ShipmentLinesTable {
+  merchant_id: string;
+  shipment_id: string;
+  order_line_id: string;
+  quantity: number;
+}
+
+export interface RefundsTable {
+  merchant_id: string;
+  id: string;
+  order_id: string;
+  source: string;
+  external_id: string;
+  amount_minor: number;
+  currency: string;
+  reason: string | null;
+  lines: DefaultJson<Array<{ orderLineId: string; quantity: number }>>;
+  refunded_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface InboundEventsTable {
+  merchant_id: string;
+  source: string;
+  external_id: string;
+  topic: string;
+  outcome: string;
+  note: string | null;
+  payload: Json<unknown>;
+  waiting_for: string | null;
+  received_at: DefaultTimestamp;
+}
+
+export interface EventsTable {
+  merchant_id: string;
+  id: string;
+  seq: Generated<number>;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  payload: DefaultJson<Record<string, unknown>>;
+  occurred_at: Timestamp;
+  recorded_at: DefaultTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  merchant_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ImportRunsTable {
+  merchant_id: string;
+  id: string;
+  file_name: string;
+  file_sha256: string;
+  format: string;
+  status: 'running' | 'finished';
+  rows_read: Generated<number>;
+  orders_imported: Generated<number>;
+  lines_imported: Generated<number>;
+  rows_rejected: Generated<number>;
+  started_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface Database {
+  merchants: MerchantsTable;
+  merchant_integrations: MerchantIntegrationsTable;
+  api_keys: ApiKeysTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  products: ProductsTable;
+  variants: VariantsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  shipments: ShipmentsTable;
+  shipment_lines: ShipmentLinesTable;
+  refunds: RefundsTable;
+  inbound_events: InboundEventsTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  import_runs: ImportRunsTable;
+}

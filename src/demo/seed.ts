@@ -1,0 +1,125 @@
+import type { Config } from '../config.ts';
+import { type Db, withTransaction } from '../db/pool.ts';
+import { upsertProduct } from '../modules/catalog/index.ts';
+import { createMerchant, listMerchants } from '../modules/merchants/index.ts';
+import { markOrderPaid, orderDataFromApi, upsertOrder } from '../modules/orders/index.ts';
+import { upsertShipment } from '../modules/shipments/index.ts';
+import { DEMO_CUSTOMERS, DEMO_MERCHANT, DEMO_PRODUCTS } from './content.ts';
+
+export interface DemoResult {
+  merchantId: string;
+  merchantName: string;
+  apiKey: string;
+  orders: number;
+}
+
+/**
+ * On an empty database, creates the demo store: a merchant with its brand, a small catalogue and a few
+ * orders in every stage (placed, paid, shipped, delivered), one customer per language. Invented content.
+ */
+export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Promise<DemoResult | null> {
+  if ((await listMerchants(opts.db)).length > 0) return null;
+  const now = opts.now ?? new Date();
+  const created = await createMerchant({ db: opts.db, config: opts.config, input: DEMO_MERCHANT });
+  const merchantId = created.merchant.id;
+  for (const product of DEMO_PRODUCTS) await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
+
+  let n = 0;
+  for (const c of DEMO_CUSTOMERS) {
+    n++;
+    const placedAt = new Date(now.getTime() - c.daysAgo * 86_400_000);
+    const data = orderDataFromApi(
+      {
+        number: `#${1000 + n}`,
+        placedAt: placedAt.toISOString(),
+        currency: DEMO_MERCHANT.currency,
+        locale: c.locale,
+        channel: c.channel,
+        campaignTags: c.campaign ? [c.campaign] : [],
+        tags: [],
+        customer: { email: c.email, firstName: c.firstName, lastName: c.lastName, locale: c.locale, acceptsMarketing: c.marketing },
+        lines: c.items.map((i) => {
+          const product = DEMO_PRODUCTS.find((p) => p.externalId === i.product)!;
+          const variant = product.variants.find((v) => v.externalId === i.variant)!;
+          return {
+            productExternalId: product.externalId,
+            variantExternalId: variant.externalId,
+            sku: variant.sku,
+            title: product.title,
+            variantTitle: variant.title,
+            brand: product.brand,
+            size: variant.size,
+            color: variant.color,
+            properties: i.engraving ? [{ name: 'Embroidery', value: i.engraving }] : [],
+            quantity: i.quantity,
+            unitPrice: variant.price ?? 0,
+            tax: Math.round(((variant.price ?? 0) * i.quantity * 20) / 120),
+            imageUrl: product.imageUrl,
+          };
+        }),
+        shipping: { method: c.shippingMethod, price: c.shippingPrice },
+        discounts: c.discount ? [c.discount] : [],
+        taxesIncluded: true,
+        shippingAddress: c.address,
+        promisedDelivery: {
+          earliest: isoDay(placedAt, 3),
+          latest: isoDay(placedAt, 6),
+        },
+        paymentStatus: 'pending',
+      },
+      c.address.country,
+    );
+    const orderId = await withTransaction(opts.db, async (tx) => {
+      const r = await upsertOrder({ tx, merchantId, source: 'demo', data, defaultLocale: DEMO_MERCHANT.locale });
+      return r.orderId;
+    });
+    if (c.stage === 'placed') continue;
+    await markOrderPaid({ db: opts.db, merchantId, orderId, paidAt: new Date(placedAt.getTime() + 600_000) });
+    if (c.stage === 'paid') continue;
+    await withTransaction(opts.db, (tx) =>
+      upsertShipment({
+        tx,
+        merchantId,
+        source: 'demo',
+        data: {
+          orderId,
+          externalId: `demo-${n}`,
+          carrier: c.carrier,
+          service: null,
+          trackingNumber: c.tracking,
+          trackingUrl: null,
+          status: 'in_transit',
+          lines: [],
+          shippedAt: new Date(placedAt.getTime() + 86_400_000),
+          sourceUpdatedAt: null,
+        },
+      }),
+    );
+    if (c.stage === 'delivered') {
+      await withTransaction(opts.db, (tx) =>
+        upsertShipment({
+          tx,
+          merchantId,
+          source: 'demo',
+          data: {
+            orderId,
+            externalId: `demo-${n}`,
+            carrier: c.carrier,
+            service: null,
+            trackingNumber: c.tracking,
+            trackingUrl: null,
+            status: 'delivered',
+            lines: [],
+            shippedAt: new Date(placedAt.getTime() + 86_400_000),
+            sourceUpdatedAt: new Date(placedAt.getTime() + 4 * 86_400_000),
+          },
+        }),
+      );
+    }
+  }
+  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n };
+}
+
+function isoDay(from: Date, days: number): string {
+  return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,89 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { sql } from 'kysely';
+import { registerShopifyWebhook } from '../integrations/shopify/routes.ts';
+import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.ts';
+import { ValidationError } from '../lib/errors.ts';
+import { newId } from '../lib/ids.ts';
+import { catalogRoutes } from '../modules/catalog/index.ts';
+import { customerRoutes } from '../modules/customers/index.ts';
+import { eventRoutes } from '../modules/events/index.ts';
+import { merchantRoutes } from '../modules/merchants/index.ts';
+import { orderRoutes } from '../modules/orders/index.ts';
+import { shipmentRoutes } from '../modules/shipments/index.ts';
+import { registerApiRoutes } from './api.ts';
+import type { AppDeps } from './deps.ts';
+import { installErrorHandling } from './errors.ts';
+import { buildOpenApi } from './openapi.ts';
+import type { ApiRoute } from './route.ts';
+
+export const VERSION = '0.1.0';
+
+/** Every API operation, in the order the OpenAPI document lists them. */
+export function apiRoutes(deps: AppDeps): ApiRoute[] {
+  return [
+    ...merchantRoutes(deps),
+    ...orderRoutes(deps),
+    ...shipmentRoutes(deps),
+    ...customerRoutes(deps),
+    ...catalogRoutes(deps),
+    ...eventRoutes(deps),
+  ];
+}
+
+/** The HTTP application: API, webhooks, health. Stateless; run as many as you like behind a balancer. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : newId('req');
+    },
+    // Per-request access lines only at debug: at thousands of webhooks a second they would be most of the work.
+    logController: new LogController({
+      disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace',
+    }),
+    return503OnClosing: true,
+  });
+
+  // Keep the raw bytes of JSON bodies: webhook signatures are computed over them, not over re-serialised JSON.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const raw = body as Buffer;
+    request.rawBody = raw;
+    if (raw.length === 0) return done(null, undefined);
+    try {
+      done(null, secureJson.parse(raw.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+    } catch {
+      done(new ValidationError('The request body is not valid JSON.', undefined, 'invalid_json'), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, Object.fromEntries(new URLSearchParams((body as Buffer).toString('utf8'))));
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandling(app, deps.config.BODY_LIMIT_BYTES);
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(deps.db);
+      return { status: 'ok', version: VERSION };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+    }
+  });
+
+  const routes = apiRoutes(deps);
+  registerApiRoutes(app, routes, deps);
+  const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: deps.config.PUBLIC_URL });
+  app.get('/api/v1/openapi.json', async () => openapi);
+
+  registerShopifyWebhook(app, deps);
+  registerWooCommerceWebhook(app, deps);
+  return app;
+}
