@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { seedDemo } from './demo/seed.ts';
-import { openDatabase, type Platform, startPlatform } from './main.ts';
-import { createLogger, type Logger } from './lib/logger.ts';
+import { VERSION } from './http/app.ts';
 import { AppError } from './lib/errors.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { openDatabase, type Platform, startPlatform } from './main.ts';
 import {
   createApiKey,
   createMerchant,
@@ -13,7 +14,6 @@ import {
   revokeApiKey,
 } from './modules/merchants/index.ts';
 import { importOrdersFile } from './modules/orders/import/index.ts';
-import { VERSION } from './http/app.ts';
 
 /**
  * `afterglow` — start | serve | worker | migrate | merchants | keys | import.
@@ -34,7 +34,9 @@ function logger(c: Config, quiet = false): Logger {
 }
 
 /** Runs a command against the database (embedded or DATABASE_URL) and closes it afterwards. */
-async function withDatabase<T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>, c: Config) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>, c: Config) => Promise<T>,
+): Promise<T> {
   const c = config();
   const handle = await openDatabase(c, logger(c, true), { poolSize: 4 });
   try {
@@ -89,14 +91,20 @@ async function runPlatform(mode: { http: boolean; worker: boolean; demo: boolean
     console.log(`  API        ${url}/api/v1   (OpenAPI: ${url}/api/v1/openapi.json)`);
     console.log(`  Health     ${url}/healthz`);
     console.log(`  Webhooks   ${url}/webhooks/shopify, ${url}/webhooks/woocommerce`);
-    console.log(`  Database   ${platform.embedded ? `embedded PostgreSQL in ${c.DATA_DIR}` : 'DATABASE_URL'}`);
+    console.log(
+      `  Database   ${platform.embedded ? `embedded PostgreSQL in ${c.DATA_DIR}` : 'DATABASE_URL'}`,
+    );
     const d = demo as Awaited<ReturnType<typeof seedDemo>>;
     if (d) {
-      console.log(`\n  Demo store "${d.merchantName}" created (${d.orders} orders). Its API key, shown only now:`);
+      console.log(
+        `\n  Demo store "${d.merchantName}" created (${d.orders} orders). Its API key, shown only now:`,
+      );
       console.log(`    ${d.apiKey}`);
       console.log(`  Try: curl -H "Authorization: Bearer ${d.apiKey}" ${url}/api/v1/orders\n`);
     } else {
-      console.log('\n  Create a store with: npx afterglow merchants create --name "My Shop" --locale en --currency USD --timezone UTC\n');
+      console.log(
+        '\n  Create a store with: npx afterglow merchants create --name "My Shop" --locale en --currency USD --timezone UTC\n',
+      );
     }
   }
 }
@@ -139,10 +147,18 @@ merchants
   .option('--json', 'print JSON')
   .action(async (o) => {
     const integrations: IntegrationInput[] = [];
-    if (Boolean(o.shopifyDomain) !== Boolean(o.shopifySecret)) fail('--shopify-domain and --shopify-secret go together.');
-    if (Boolean(o.woocommerceUrl) !== Boolean(o.woocommerceSecret)) fail('--woocommerce-url and --woocommerce-secret go together.');
-    if (o.shopifyDomain) integrations.push({ kind: 'shopify' as const, externalRef: o.shopifyDomain, secret: o.shopifySecret });
-    if (o.woocommerceUrl) integrations.push({ kind: 'woocommerce' as const, externalRef: o.woocommerceUrl, secret: o.woocommerceSecret });
+    if (Boolean(o.shopifyDomain) !== Boolean(o.shopifySecret))
+      fail('--shopify-domain and --shopify-secret go together.');
+    if (Boolean(o.woocommerceUrl) !== Boolean(o.woocommerceSecret))
+      fail('--woocommerce-url and --woocommerce-secret go together.');
+    if (o.shopifyDomain)
+      integrations.push({ kind: 'shopify' as const, externalRef: o.shopifyDomain, secret: o.shopifySecret });
+    if (o.woocommerceUrl)
+      integrations.push({
+        kind: 'woocommerce' as const,
+        externalRef: o.woocommerceUrl,
+        secret: o.woocommerceSecret,
+      });
     const created = await withDatabase(({ database }, c) =>
       createMerchant({
         db: database.db,
@@ -170,7 +186,17 @@ merchants
   .action(async (o) => {
     const rows = await withDatabase(({ database }) => listMerchants(database.db));
     if (o.json) {
-      console.log(JSON.stringify(rows.map((m) => ({ id: m.id, name: m.name, locale: m.locale, currency: m.currency, timezone: m.timezone }))));
+      console.log(
+        JSON.stringify(
+          rows.map((m) => ({
+            id: m.id,
+            name: m.name,
+            locale: m.locale,
+            currency: m.currency,
+            timezone: m.timezone,
+          })),
+        ),
+      );
     } else if (rows.length === 0) console.log('No merchants yet.');
     else for (const m of rows) console.log(`${m.id}  ${m.name}  ${m.locale} ${m.currency} ${m.timezone}`);
   });
@@ -182,7 +208,9 @@ keys
   .option('--name <name>', 'what the key is for', 'cli')
   .option('--json', 'print JSON')
   .action(async (o) => {
-    const key = await withDatabase(({ database }) => createApiKey({ db: database.db, merchantId: o.merchant, name: o.name }));
+    const key = await withDatabase(({ database }) =>
+      createApiKey({ db: database.db, merchantId: o.merchant, name: o.name }),
+    );
     console.log(o.json ? JSON.stringify(key) : `API key (shown only now): ${key.apiKey}`);
   });
 keys
@@ -190,7 +218,9 @@ keys
   .requiredOption('--merchant <id>')
   .requiredOption('--key <keyId>', 'the key id (the part before the dot)')
   .action(async (o) => {
-    await withDatabase(({ database }) => revokeApiKey({ db: database.db, merchantId: o.merchant, keyId: o.key }));
+    await withDatabase(({ database }) =>
+      revokeApiKey({ db: database.db, merchantId: o.merchant, keyId: o.key }),
+    );
     console.log(`Revoked ${o.key}.`);
   });
 keys
@@ -198,7 +228,8 @@ keys
   .requiredOption('--merchant <id>')
   .action(async (o) => {
     const rows = await withDatabase(({ database }) => listApiKeys(database.db, o.merchant));
-    for (const k of rows) console.log(`${k.id}  ${k.name}  ${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}`);
+    for (const k of rows)
+      console.log(`${k.id}  ${k.name}  ${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}`);
   });
 
 const importCmd = program.command('import').description('bulk import');
@@ -206,11 +237,21 @@ importCmd
   .command('orders <file>')
   .description('import order history from .csv or .jsonl (resumable; rejected rows are reported)')
   .requiredOption('--merchant <id>')
-  .addOption(new Option('--format <format>', 'file layout (detected from the file when left out)').choices(['csv', 'jsonl', 'uci']))
-  .option('--currency <code>', 'currency for rows that do not say (default: UCI files GBP, else the merchant currency)')
+  .addOption(
+    new Option('--format <format>', 'file layout (detected from the file when left out)').choices([
+      'csv',
+      'jsonl',
+      'uci',
+    ]),
+  )
+  .option(
+    '--currency <code>',
+    'currency for rows that do not say (default: UCI files GBP, else the merchant currency)',
+  )
   .option('--batch-size <n>', 'orders per transaction', (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 50_000) throw new InvalidArgumentError('a number from 1 to 50000');
+    if (!Number.isInteger(n) || n < 1 || n > 50_000)
+      throw new InvalidArgumentError('a number from 1 to 50000');
     return n;
   })
   .option('--report <file>', 'where to write rejected rows (default: <file>.rejected.csv)')

@@ -25,7 +25,11 @@ const configSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   DEMO: booleanFromEnv.default(true),

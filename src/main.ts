@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
+import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { connectDatabase, type DatabaseHandle } from './db/pool.ts';
 import { buildApp } from './http/app.ts';
@@ -25,7 +25,11 @@ export async function openDatabase(config: Config, logger: Logger, opts: { poolS
   let url = config.DATABASE_URL;
   if (!url) {
     logger.info({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.DATA_DIR,
+      port: config.EMBEDDED_PG_PORT,
+      logger,
+    });
     url = embedded.url;
   }
   const database = connectDatabase({ url, poolSize: opts.poolSize ?? config.DB_POOL_SIZE });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import { type Config, loadConfig } from '../src/config.ts';
 import { connectDatabase, type DatabaseHandle } from '../src/db/pool.ts';
 import { buildApp } from '../src/http/app.ts';
@@ -101,8 +101,14 @@ export async function createTestMerchant(
     input: { name: `Test Shop ${counter}`, locale: 'en', currency: 'USD', timezone: 'UTC', ...input },
     integrations: [
       ...(shopify ? [{ kind: 'shopify' as const, externalRef: shopify.domain, secret: shopify.secret }] : []),
-      ...(woocommerce ? [{ kind: 'woocommerce' as const, externalRef: woocommerce.url, secret: woocommerce.secret }] : []),
+      ...(woocommerce
+        ? [{ kind: 'woocommerce' as const, externalRef: woocommerce.url, secret: woocommerce.secret }]
+        : []),
     ],
   });
-  return { id: created.merchant.id, apiKey: created.apiKey, auth: { authorization: `Bearer ${created.apiKey}` } };
+  return {
+    id: created.merchant.id,
+    apiKey: created.apiKey,
+    auth: { authorization: `Bearer ${created.apiKey}` },
+  };
 }

@@ -39,7 +39,8 @@ export async function startEmbeddedPostgres(opts: {
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`;
   // Another afterglow process (say `npm start` while you run the CLI) already runs this cluster: share it.
   const running = await runningPostmaster(clusterDir);
-  if (running) return { url: url.replace(`:${opts.port}/`, `:${running.port}/`), created: false, stop: async () => {} };
+  if (running)
+    return { url: url.replace(`:${opts.port}/`, `:${running.port}/`), created: false, stop: async () => {} };
   const asRoot = userInfo().uid === 0;
   // As root, the server runs as the `postgres` user, which must be able to reach the cluster directory.
   if (asRoot) await chmod(opts.dataDir, 0o755);
@@ -47,8 +48,16 @@ export async function startEmbeddedPostgres(opts: {
   const binaries = await platformBinaries();
   const ids = asRoot ? await postgresUser() : {};
   if (created) await initCluster({ binaries, clusterDir, password, ids, log });
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
-  if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const flags = [
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+  ];
+  if (opts.unsafeFast)
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   const child = await launch({ postgres: binaries.postgres, clusterDir, port: opts.port, flags, ids, log });
   return {
     url,
@@ -77,7 +86,10 @@ async function launch(o: {
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within 60 s. ${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`PostgreSQL did not start within 60 s. ${output}`)),
+      60_000,
+    );
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       o.log?.trace({ component: 'postgres' }, text.trim());
@@ -136,7 +148,13 @@ async function postgresUser(): Promise<OsUser> {
   }
 }
 
-async function initCluster(o: { binaries: Binaries; clusterDir: string; password: string; ids: OsUser; log?: Logger }) {
+async function initCluster(o: {
+  binaries: Binaries;
+  clusterDir: string;
+  password: string;
+  ids: OsUser;
+  log?: Logger;
+}) {
   await mkdir(o.clusterDir, { recursive: true, mode: 0o700 });
   if (o.ids.uid !== undefined) await chown(o.clusterDir, o.ids.uid, o.ids.gid ?? o.ids.uid);
   const pwfile = path.join(os.tmpdir(), `afterglow-pw-${randomBytes(6).toString('hex')}`);
@@ -145,7 +163,14 @@ async function initCluster(o: { binaries: Binaries; clusterDir: string; password
     await new Promise<void>((resolve, reject) => {
       const child = spawn(
         o.binaries.initdb,
-        [`--pgdata=${o.clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+        [
+          `--pgdata=${o.clusterDir}`,
+          '--auth=scram-sha-256',
+          '--username=postgres',
+          `--pwfile=${pwfile}`,
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
         { ...o.ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
       );
       let output = '';
@@ -154,7 +179,9 @@ async function initCluster(o: { binaries: Binaries; clusterDir: string; password
         output += c.toString();
       });
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}): ${output.trim()}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}): ${output.trim()}`)),
+      );
     });
   } finally {
     await rm(pwfile, { force: true });

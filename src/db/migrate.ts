@@ -26,7 +26,9 @@ export async function migrate(pool: pg.Pool): Promise<MigrationResult> {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name as string));
+    const done = new Set(
+      (await client.query('SELECT name FROM schema_migrations')).rows.map((r) => r.name as string),
+    );
     for (const file of files) {
       if (done.has(file)) continue;
       const sql = await readFile(path.join(MIGRATIONS_DIR, file), 'utf8');

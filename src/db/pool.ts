@@ -19,7 +19,11 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function connectDatabase(opts: { url: string; poolSize: number; applicationName?: string }): DatabaseHandle {
+export function connectDatabase(opts: {
+  url: string;
+  poolSize: number;
+  applicationName?: string;
+}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize,

@@ -13,10 +13,21 @@ export const DEMO_MERCHANT: MerchantCreateInput = {
   supportPhone: '+46 8 123 456 00',
   senderName: 'Norrsken Home',
   senderEmail: 'hello@norrsken-home.example',
-  postalAddress: { name: 'Norrsken Home AB', line1: 'Ljusgatan 7', city: 'Stockholm', postalCode: '111 22', country: 'SE' },
+  postalAddress: {
+    name: 'Norrsken Home AB',
+    line1: 'Ljusgatan 7',
+    city: 'Stockholm',
+    postalCode: '111 22',
+    country: 'SE',
+  },
 };
 
-const v = (externalId: string, title: string, price: number, extra: Partial<ProductInput['variants'][number]> = {}) => ({
+const v = (
+  externalId: string,
+  title: string,
+  price: number,
+  extra: Partial<ProductInput['variants'][number]> = {},
+) => ({
   externalId,
   sku: externalId,
   title,
@@ -25,7 +36,9 @@ const v = (externalId: string, title: string, price: number, extra: Partial<Prod
   ...extra,
 });
 
-export const DEMO_PRODUCTS: (ProductInput & { variants: Array<ProductInput['variants'][number] & { externalId: string; sku: string }> })[] = [
+export const DEMO_PRODUCTS: (ProductInput & {
+  variants: Array<ProductInput['variants'][number] & { externalId: string; sku: string }>;
+})[] = [
   {
     externalId: 'linen-throw',
     title: 'Stonewashed Linen Throw',
@@ -34,10 +47,7 @@ export const DEMO_PRODUCTS: (ProductInput & { variants: Array<ProductInput['vari
     tags: ['linen', 'bestseller'],
     careTips:
       'Wash at 40 °C with like colours and a mild detergent. Tumble dry low or line dry; linen softens with every wash. Iron while slightly damp if you like it crisp.',
-    variants: [
-      v('LT-SAND', 'Sand', 8900, { color: 'Sand' }),
-      v('LT-MOSS', 'Moss', 8900, { color: 'Moss' }),
-    ],
+    variants: [v('LT-SAND', 'Sand', 8900, { color: 'Sand' }), v('LT-MOSS', 'Moss', 8900, { color: 'Moss' })],
   },
   {
     externalId: 'wool-slippers',
@@ -45,7 +55,8 @@ export const DEMO_PRODUCTS: (ProductInput & { variants: Array<ProductInput['vari
     brand: 'Norrsken',
     category: 'footwear',
     tags: ['wool', 'fits'],
-    careTips: 'Air them after wear and brush off dust. Spot clean with cold water; never machine wash or tumble dry.',
+    careTips:
+      'Air them after wear and brush off dust. Spot clean with cold water; never machine wash or tumble dry.',
     variants: [
       v('WS-38', '38', 5900, { size: '38', color: 'Grey' }),
       v('WS-40', '40', 5900, { size: '40', color: 'Grey' }),
@@ -67,7 +78,8 @@ export const DEMO_PRODUCTS: (ProductInput & { variants: Array<ProductInput['vari
     brand: 'Norrsken',
     category: 'home',
     tags: ['candles'],
-    careTips: 'Trim the wick to 5 mm before each lighting and burn for at least two hours so the pool reaches the edge.',
+    careTips:
+      'Trim the wick to 5 mm before each lighting and burn for at least two hours so the pool reaches the edge.',
     variants: [v('CANDLE-S', 'Small', 1600, { size: 'S' }), v('CANDLE-L', 'Large', 2900, { size: 'L' })],
   },
 ];
@@ -105,7 +117,13 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     tracking: 'RR123456785SE',
     shippingMethod: 'PostNord MyPack Home',
     shippingPrice: 590,
-    address: { name: 'Astrid Lind', line1: 'Vintervägen 3', city: 'Uppsala', postalCode: '753 20', country: 'SE' },
+    address: {
+      name: 'Astrid Lind',
+      line1: 'Vintervägen 3',
+      city: 'Uppsala',
+      postalCode: '753 20',
+      country: 'SE',
+    },
     items: [
       { product: 'linen-throw', variant: 'LT-MOSS', quantity: 1 },
       { product: 'beeswax-candle', variant: 'CANDLE-L', quantity: 2 },
@@ -126,7 +144,13 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     shippingMethod: 'Correios SEDEX',
     shippingPrice: 1290,
     discount: { code: 'BLACKFRIDAY', amount: 1000 },
-    address: { name: 'João Pereira', line1: 'Rua das Acácias, 120', city: 'Curitiba', postalCode: '80010-000', country: 'BR' },
+    address: {
+      name: 'João Pereira',
+      line1: 'Rua das Acácias, 120',
+      city: 'Curitiba',
+      postalCode: '80010-000',
+      country: 'BR',
+    },
     items: [{ product: 'wool-slippers', variant: 'WS-42', quantity: 1, engraving: 'J.P.' }],
   },
   {
@@ -142,7 +166,13 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     tracking: 'PQ246813576ES',
     shippingMethod: 'Correos Paq Estándar',
     shippingPrice: 490,
-    address: { name: 'Lucía Moreno', line1: 'Calle del Olivo 14', city: 'Valencia', postalCode: '46001', country: 'ES' },
+    address: {
+      name: 'Lucía Moreno',
+      line1: 'Calle del Olivo 14',
+      city: 'Valencia',
+      postalCode: '46001',
+      country: 'ES',
+    },
     items: [{ product: 'stoneware-mug', variant: 'MUG-RUST', quantity: 2 }],
   },
   {
@@ -158,7 +188,13 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     tracking: '',
     shippingMethod: 'Standard delivery',
     shippingPrice: 0,
-    address: { name: 'Sam Okafor', line1: '12 Harbour Row', city: 'Bristol', postalCode: 'BS1 4RN', country: 'GB' },
+    address: {
+      name: 'Sam Okafor',
+      line1: '12 Harbour Row',
+      city: 'Bristol',
+      postalCode: 'BS1 4RN',
+      country: 'GB',
+    },
     items: [
       { product: 'wool-slippers', variant: 'WS-40', quantity: 1 },
       { product: 'stoneware-mug', variant: 'MUG-FOG', quantity: 1 },

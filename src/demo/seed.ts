@@ -22,7 +22,8 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
   const now = opts.now ?? new Date();
   const created = await createMerchant({ db: opts.db, config: opts.config, input: DEMO_MERCHANT });
   const merchantId = created.merchant.id;
-  for (const product of DEMO_PRODUCTS) await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
+  for (const product of DEMO_PRODUCTS)
+    await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
 
   let n = 0;
   for (const c of DEMO_CUSTOMERS) {
@@ -37,7 +38,13 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
         channel: c.channel,
         campaignTags: c.campaign ? [c.campaign] : [],
         tags: [],
-        customer: { email: c.email, firstName: c.firstName, lastName: c.lastName, locale: c.locale, acceptsMarketing: c.marketing },
+        customer: {
+          email: c.email,
+          firstName: c.firstName,
+          lastName: c.lastName,
+          locale: c.locale,
+          acceptsMarketing: c.marketing,
+        },
         lines: c.items.map((i) => {
           const product = DEMO_PRODUCTS.find((p) => p.externalId === i.product)!;
           const variant = product.variants.find((v) => v.externalId === i.variant)!;
@@ -70,7 +77,13 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
       c.address.country,
     );
     const orderId = await withTransaction(opts.db, async (tx) => {
-      const r = await upsertOrder({ tx, merchantId, source: 'demo', data, defaultLocale: DEMO_MERCHANT.locale });
+      const r = await upsertOrder({
+        tx,
+        merchantId,
+        source: 'demo',
+        data,
+        defaultLocale: DEMO_MERCHANT.locale,
+      });
       return r.orderId;
     });
     if (c.stage === 'placed') continue;

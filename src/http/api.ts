@@ -27,7 +27,9 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'body
 }
 
 function requestHash(request: FastifyRequest): string {
-  return sha256Hex(Buffer.concat([Buffer.from(`${request.method} ${request.url}\n`), request.rawBody ?? Buffer.alloc(0)]));
+  return sha256Hex(
+    Buffer.concat([Buffer.from(`${request.method} ${request.url}\n`), request.rawBody ?? Buffer.alloc(0)]),
+  );
 }
 
 /**
@@ -54,7 +56,13 @@ export function registerApiRoutes(app: FastifyInstance, routes: ApiRoute[], deps
         const key = request.headers['idempotency-key'];
         const idempotent = route.idempotent ?? route.method === 'POST';
         if (idempotent && typeof key === 'string') {
-          const stored = await withIdempotency({ db: deps.db, merchantId, key, requestHash: requestHash(request), run });
+          const stored = await withIdempotency({
+            db: deps.db,
+            merchantId,
+            key,
+            requestHash: requestHash(request),
+            run,
+          });
           if (stored.replayed) reply.header('idempotent-replayed', 'true');
           return reply.status(stored.status).send(stored.body);
         }

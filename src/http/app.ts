@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import secureJson from 'secure-json-parse';
 import { sql } from 'kysely';
+import secureJson from 'secure-json-parse';
 import { registerShopifyWebhook } from '../integrations/shopify/routes.ts';
 import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.ts';
 import { ValidationError } from '../lib/errors.ts';
@@ -54,15 +54,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     request.rawBody = raw;
     if (raw.length === 0) return done(null, undefined);
     try {
-      done(null, secureJson.parse(raw.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' }));
+      done(
+        null,
+        secureJson.parse(raw.toString('utf8'), undefined, {
+          protoAction: 'remove',
+          constructorAction: 'remove',
+        }),
+      );
     } catch {
       done(new ValidationError('The request body is not valid JSON.', undefined, 'invalid_json'), undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    done(null, Object.fromEntries(new URLSearchParams((body as Buffer).toString('utf8'))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, Object.fromEntries(new URLSearchParams((body as Buffer).toString('utf8'))));
+    },
+  );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -74,7 +84,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await sql`SELECT 1`.execute(deps.db);
       return { status: 'ok', version: VERSION };
     } catch {
-      return reply.status(503).send({ status: 'unavailable', error: { code: 'database_unavailable', message: 'The database does not answer.' } });
+      return reply.status(503).send({
+        status: 'unavailable',
+        error: { code: 'database_unavailable', message: 'The database does not answer.' },
+      });
     }
   });
 

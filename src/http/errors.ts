@@ -24,9 +24,14 @@ export function toAppError(err: unknown, bodyLimit: number): AppError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ValidationError('The request body is empty; send a JSON object.', undefined, 'invalid_json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ValidationError('The Content-Length header does not match the body.', undefined, 'invalid_body');
+      return new ValidationError(
+        'The Content-Length header does not match the body.',
+        undefined,
+        'invalid_body',
+      );
   }
-  if (fe.statusCode === 429) return new AppError('rate_limited', 'Too many requests. Slow down and retry.', 429);
+  if (fe.statusCode === 429)
+    return new AppError('rate_limited', 'Too many requests. Slow down and retry.', 429);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError('bad_request', fe.message ?? 'Bad request.', fe.statusCode);
   }
@@ -45,7 +50,10 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   });
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({
-      error: { code: 'route_not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}.` },
+      error: {
+        code: 'route_not_found',
+        message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      },
     } satisfies ErrorBody);
   });
 }

@@ -25,7 +25,11 @@ export async function withIdempotency(opts: {
 }): Promise<StoredResponse> {
   const { db, merchantId, key } = opts;
   if (key.length === 0 || key.length > 255) {
-    throw new ValidationError('Idempotency-Key must be 1 to 255 characters.', undefined, 'invalid_idempotency_key');
+    throw new ValidationError(
+      'Idempotency-Key must be 1 to 255 characters.',
+      undefined,
+      'invalid_idempotency_key',
+    );
   }
   const claimed = await sql<{ key: string }>`
     INSERT INTO idempotency_keys (merchant_id, key, request_hash, status_code, response)
@@ -41,10 +45,16 @@ export async function withIdempotency(opts: {
       .where('key', '=', key)
       .executeTakeFirstOrThrow();
     if (row.request_hash !== opts.requestHash) {
-      throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+      throw new UnprocessableError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request.',
+      );
     }
     if (row.status_code === 0) {
-      throw new ConflictError('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.');
+      throw new ConflictError(
+        'idempotency_in_progress',
+        'A request with this Idempotency-Key is still being processed.',
+      );
     }
     return { status: row.status_code, body: row.response, replayed: true };
   }
@@ -56,9 +66,15 @@ export async function withIdempotency(opts: {
     const status = (err as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500 && status !== 409 && status !== 429) {
       const e = err as { code: string; message: string; details?: unknown };
-      await remember(db, merchantId, key, status, { error: { code: e.code, message: e.message, details: e.details } });
+      await remember(db, merchantId, key, status, {
+        error: { code: e.code, message: e.message, details: e.details },
+      });
     } else {
-      await db.deleteFrom('idempotency_keys').where('merchant_id', '=', merchantId).where('key', '=', key).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('merchant_id', '=', merchantId)
+        .where('key', '=', key)
+        .execute();
     }
     throw err;
   }

@@ -18,13 +18,19 @@ const errorSchema = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
-  const s = jsonSchema(schema, 'input') as { properties?: Record<string, { description?: string }>; required?: string[] };
+  const s = jsonSchema(schema, 'input') as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
   return Object.entries(s.properties ?? {}).map(([name, prop]) => ({
     name,
     in: where,
@@ -64,14 +70,18 @@ export function buildOpenApi(routes: ApiRoute[], info: { version: string; server
                 name: 'Idempotency-Key',
                 in: 'header',
                 required: false,
-                description: 'Retries with the same key and body return the first response instead of acting twice.',
+                description:
+                  'Retries with the same key and body return the first response instead of acting twice.',
                 schema: { type: 'string', maxLength: 255 },
               },
             ]
           : []),
       ],
       requestBody: r.body
-        ? { required: !r.body.safeParse(undefined).success, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } }
+        ? {
+            required: !r.body.safeParse(undefined).success,
+            content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
+          }
         : undefined,
       responses: {
         [status]: { description: r.response.description ?? 'Success', content },
@@ -94,7 +104,9 @@ export function buildOpenApi(routes: ApiRoute[], info: { version: string; server
     servers: [{ url: info.serverUrl }],
     security: [{ apiKey: [] }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `afterglow keys create`.' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `afterglow keys create`.' },
+      },
       schemas: { Error: errorSchema },
     },
     paths,

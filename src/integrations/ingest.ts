@@ -1,5 +1,5 @@
-import { type Db, withTransaction } from '../db/pool.ts';
 import type { DbOrTx } from '../db/pool.ts';
+import { type Db, withTransaction } from '../db/pool.ts';
 import { AppError } from '../lib/errors.ts';
 import { claimInbound, type InboundOutcome, recordRejectedInbound, settleInbound } from './inbound.ts';
 
@@ -35,7 +35,13 @@ export async function ingestDelivery(opts: {
       if (!(await claimInbound(tx, d))) return { outcome: 'duplicate' as const, notes: [] };
       const result = await opts.apply(tx);
       if (result.outcome !== 'processed' || result.notes.length > 0) {
-        await settleInbound(tx, d, result.outcome, result.notes.join('; ') || null, result.waitingFor ?? null);
+        await settleInbound(
+          tx,
+          d,
+          result.outcome,
+          result.notes.join('; ') || null,
+          result.waitingFor ?? null,
+        );
       }
       return { outcome: result.outcome, notes: result.notes };
     });

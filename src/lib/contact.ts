@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /** Emails are matched case-insensitively and stored trimmed and lower-cased. */
 export function normalizeEmail(value: string | null | undefined): string | null {
@@ -12,9 +12,13 @@ export function normalizeEmail(value: string | null | undefined): string | null 
  * "+55 11 98765 4321" from the web shop are the same customer. A number without a country prefix is read
  * in `defaultCountry` (the shipping country or the merchant's). Unparseable numbers give null.
  */
-export function normalizePhone(value: string | null | undefined, defaultCountry?: string | null): string | null {
+export function normalizePhone(
+  value: string | null | undefined,
+  defaultCountry?: string | null,
+): string | null {
   if (!value) return null;
-  const country = defaultCountry && /^[A-Z]{2}$/.test(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
+  const country =
+    defaultCountry && /^[A-Z]{2}$/.test(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
   const parsed = parsePhoneNumberFromString(value.trim(), country);
   return parsed?.isValid() ? parsed.number : null;
 }

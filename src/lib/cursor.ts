@@ -17,5 +17,9 @@ export function decodeCursor(cursor: string): { sortValue: string; id: string } 
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('The cursor is not valid; use the nextCursor of a previous page.', { cursor }, 'invalid_cursor');
+  throw new ValidationError(
+    'The cursor is not valid; use the nextCursor of a previous page.',
+    { cursor },
+    'invalid_cursor',
+  );
 }

@@ -70,6 +70,8 @@ export class PayloadTooLargeError extends AppError {
 
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number) {
-    super('rate_limited', 'Too many requests. Please wait a moment and try again.', 429, { retryAfterSeconds });
+    super('rate_limited', 'Too many requests. Please wait a moment and try again.', 429, {
+      retryAfterSeconds,
+    });
   }
 }

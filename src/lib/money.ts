@@ -13,9 +13,15 @@ export function currencyExponent(currency: string): number {
   let exp = exponentCache.get(currency);
   if (exp === undefined) {
     try {
-      exp = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+      exp =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
     } catch {
-      throw new ValidationError(`"${currency}" is not an ISO 4217 currency code.`, { currency }, 'invalid_currency');
+      throw new ValidationError(
+        `"${currency}" is not an ISO 4217 currency code.`,
+        { currency },
+        'invalid_currency',
+      );
     }
     exponentCache.set(currency, exp);
   }
@@ -48,7 +54,8 @@ export function toMinor(value: string | number, currency: string): number {
   // Round half away from zero on the first dropped digit.
   let minor = Number(whole) * 10 ** exp + Number(padded.slice(0, exp) || '0');
   if (Number(padded[exp]) >= 5) minor += 1;
-  if (!Number.isSafeInteger(minor)) throw new ValidationError(`"${value}" is too large.`, { value }, 'invalid_amount');
+  if (!Number.isSafeInteger(minor))
+    throw new ValidationError(`"${value}" is too large.`, { value }, 'invalid_amount');
   return sign ? -minor : minor;
 }
 

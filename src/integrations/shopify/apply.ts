@@ -1,16 +1,26 @@
+import type { z } from 'zod';
 import type { DbOrTx } from '../../db/pool.ts';
 import { AppError, ValidationError } from '../../lib/errors.ts';
-import { findOrderBySourceForUpdate, listLines, recordRefund, upsertOrder } from '../../modules/orders/index.ts';
+import {
+  findOrderBySourceForUpdate,
+  listLines,
+  recordRefund,
+  upsertOrder,
+} from '../../modules/orders/index.ts';
 import { upsertShipment } from '../../modules/shipments/index.ts';
 import { takeWaiting } from '../inbound.ts';
 import type { ApplyResult } from '../ingest.ts';
 import { mapShopifyOrder } from './map-order.ts';
 import { mapShopifyFulfillment, mapShopifyRefundLines, shopifyRefundAmount } from './map-shipping.ts';
-import { type ShopifyFulfillment, type ShopifyRefund, shopifyFulfillment, shopifyOrder, shopifyRefund } from './payloads.ts';
-import type { z } from 'zod';
+import {
+  type ShopifyFulfillment,
+  type ShopifyRefund,
+  shopifyFulfillment,
+  shopifyOrder,
+  shopifyRefund,
+} from './payloads.ts';
 
 export const SOURCE = 'shopify';
-
 
 const ORDER_TOPICS = new Set([
   'orders/create',
@@ -20,7 +30,12 @@ const ORDER_TOPICS = new Set([
   'orders/fulfilled',
   'orders/partially_fulfilled',
 ]);
-export const SUPPORTED_TOPICS = [...ORDER_TOPICS, 'fulfillments/create', 'fulfillments/update', 'refunds/create'];
+export const SUPPORTED_TOPICS = [
+  ...ORDER_TOPICS,
+  'fulfillments/create',
+  'fulfillments/update',
+  'refunds/create',
+];
 
 interface Ctx {
   tx: DbOrTx;
@@ -61,8 +76,10 @@ async function applyOrder(ctx: Ctx, o: z.infer<typeof shopifyOrder>): Promise<Ap
   let changedAnything = result.outcome !== 'unchanged';
   // The order resource carries its fulfilments and refunds too; applying them makes a missed
   // fulfillments/* or refunds/* delivery harmless.
-  for (const f of o.fulfillments) changedAnything = (await shipFromFulfillment(ctx, result.orderId, f, notes)) || changedAnything;
-  for (const r of o.refunds) changedAnything = (await refundFrom(ctx, result.orderId, r, o.currency, notes)) || changedAnything;
+  for (const f of o.fulfillments)
+    changedAnything = (await shipFromFulfillment(ctx, result.orderId, f, notes)) || changedAnything;
+  for (const r of o.refunds)
+    changedAnything = (await refundFrom(ctx, result.orderId, r, o.currency, notes)) || changedAnything;
   for (const waiting of await takeWaiting(ctx.tx, ctx.merchantId, SOURCE, `order:${o.id}`)) {
     const applied = await applyShopifyTopic(ctx, waiting.topic, waiting.payload);
     notes.push(`applied waiting ${waiting.topic}: ${applied.outcome}`);
@@ -73,7 +90,8 @@ async function applyOrder(ctx: Ctx, o: z.infer<typeof shopifyOrder>): Promise<Ap
 
 async function applyFulfillment(ctx: Ctx, f: ShopifyFulfillment): Promise<ApplyResult> {
   const order = await findOrderBySourceForUpdate(ctx.tx, ctx.merchantId, SOURCE, f.order_id);
-  if (!order) return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${f.order_id}` };
+  if (!order)
+    return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${f.order_id}` };
   const notes: string[] = [];
   const changed = await shipFromFulfillment(ctx, order.id, f, notes);
   return { outcome: changed ? 'processed' : notes.length ? 'stale' : 'unchanged', notes };
@@ -81,13 +99,19 @@ async function applyFulfillment(ctx: Ctx, f: ShopifyFulfillment): Promise<ApplyR
 
 async function applyRefund(ctx: Ctx, r: ShopifyRefund): Promise<ApplyResult> {
   const order = await findOrderBySourceForUpdate(ctx.tx, ctx.merchantId, SOURCE, r.order_id);
-  if (!order) return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${r.order_id}` };
+  if (!order)
+    return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${r.order_id}` };
   const notes: string[] = [];
   const changed = await refundFrom(ctx, order.id, r, order.currency, notes);
   return { outcome: changed ? 'processed' : 'unchanged', notes };
 }
 
-async function shipFromFulfillment(ctx: Ctx, orderId: string, f: ShopifyFulfillment, notes: string[]): Promise<boolean> {
+async function shipFromFulfillment(
+  ctx: Ctx,
+  orderId: string,
+  f: ShopifyFulfillment,
+  notes: string[],
+): Promise<boolean> {
   const lines = await listLines(ctx.tx, ctx.merchantId, [orderId]);
   try {
     const r = await upsertShipment({
@@ -109,7 +133,13 @@ async function shipFromFulfillment(ctx: Ctx, orderId: string, f: ShopifyFulfillm
   }
 }
 
-async function refundFrom(ctx: Ctx, orderId: string, r: ShopifyRefund, currency: string, notes: string[]): Promise<boolean> {
+async function refundFrom(
+  ctx: Ctx,
+  orderId: string,
+  r: ShopifyRefund,
+  currency: string,
+  notes: string[],
+): Promise<boolean> {
   const amount = shopifyRefundAmount(r, currency.toUpperCase());
   if (amount === 0) {
     notes.push(`refund ${r.id}: no money returned`);

@@ -34,33 +34,40 @@ const CHANNEL: Record<string, string> = {
 /** Shopify's order JSON (orders/create, orders/updated, ...) as our OrderData, money in minor units. */
 export function mapShopifyOrder(o: ShopifyOrder): OrderData {
   const currency = o.currency.toUpperCase();
-  const m = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? 0 : toMinor(v, currency));
+  const m = (v: string | number | null | undefined) =>
+    v === null || v === undefined || v === '' ? 0 : toMinor(v, currency);
   const country = o.shipping_address?.country_code ?? o.billing_address?.country_code ?? null;
-  const lines: LineData[] = o.line_items.map((li) => {
-    const allocated = (li.discount_allocations ?? []).reduce((s, d) => s + m(d.amount), 0);
-    return {
-      externalId: li.id,
-      productExternalId: li.product_id ?? null,
-      variantExternalId: li.variant_id ?? null,
-      sku: li.sku || null,
-      title: li.title,
-      variantTitle: li.variant_title || null,
-      brand: li.vendor || null,
-      size: null,
-      color: null,
-      // Properties starting with "_" are the storefront's private bookkeeping, not the customer's choices.
-      properties: (li.properties ?? [])
-        .filter((p) => !p.name.startsWith('_'))
-        .map((p) => ({ name: p.name, value: String(p.value ?? '') })),
-      quantity: li.quantity,
-      unitPrice: m(li.price),
-      discount: allocated || m(li.total_discount),
-      tax: (li.tax_lines ?? []).reduce((s, t) => s + m(t.price), 0),
-      taxLines: (li.tax_lines ?? []).map((t) => ({ title: t.title ?? 'Tax', rate: t.rate ?? null, amount: m(t.price) })),
-      requiresShipping: li.requires_shipping ?? true,
-      imageUrl: null,
-    };
-  }).filter((l) => l.quantity > 0);
+  const lines: LineData[] = o.line_items
+    .map((li) => {
+      const allocated = (li.discount_allocations ?? []).reduce((s, d) => s + m(d.amount), 0);
+      return {
+        externalId: li.id,
+        productExternalId: li.product_id ?? null,
+        variantExternalId: li.variant_id ?? null,
+        sku: li.sku || null,
+        title: li.title,
+        variantTitle: li.variant_title || null,
+        brand: li.vendor || null,
+        size: null,
+        color: null,
+        // Properties starting with "_" are the storefront's private bookkeeping, not the customer's choices.
+        properties: (li.properties ?? [])
+          .filter((p) => !p.name.startsWith('_'))
+          .map((p) => ({ name: p.name, value: String(p.value ?? '') })),
+        quantity: li.quantity,
+        unitPrice: m(li.price),
+        discount: allocated || m(li.total_discount),
+        tax: (li.tax_lines ?? []).reduce((s, t) => s + m(t.price), 0),
+        taxLines: (li.tax_lines ?? []).map((t) => ({
+          title: t.title ?? 'Tax',
+          rate: t.rate ?? null,
+          amount: m(t.price),
+        })),
+        requiresShipping: li.requires_shipping ?? true,
+        imageUrl: null,
+      };
+    })
+    .filter((l) => l.quantity > 0);
   const shipping = o.shipping_lines.reduce((s, l) => s + m(l.price), 0);
   const tags = (o.tags ?? '')
     .split(',')
@@ -101,7 +108,10 @@ export function mapShopifyOrder(o: ShopifyOrder): OrderData {
     taxLines: o.tax_lines.map((t) => ({ title: t.title ?? 'Tax', rate: t.rate ?? null, amount: m(t.price) })),
     taxesIncluded: o.taxes_included ?? false,
     totals: {
-      subtotal: o.total_line_items_price != null ? m(o.total_line_items_price) : lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
+      subtotal:
+        o.total_line_items_price != null
+          ? m(o.total_line_items_price)
+          : lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
       discount: m(o.total_discounts),
       tax: m(o.total_tax),
       shipping,

@@ -17,7 +17,11 @@ const SHIPMENT_STATUS: Record<string, ShipmentStatus> = {
   failure: 'exception',
 };
 
-export function mapShopifyFulfillment(f: ShopifyFulfillment, orderId: string, lines: OrderLineRow[]): ShipmentData {
+export function mapShopifyFulfillment(
+  f: ShopifyFulfillment,
+  orderId: string,
+  lines: OrderLineRow[],
+): ShipmentData {
   const voided = f.status === 'cancelled' || f.status === 'error' || f.status === 'failure';
   const byExternal = new Map(lines.map((l) => [l.external_id, l.id]));
   return {

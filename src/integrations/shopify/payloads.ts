@@ -9,7 +9,11 @@ const id = z.union([z.number(), z.string()]).transform(String);
 const money = z.union([z.string(), z.number()]);
 const nullableString = z.string().nullish();
 
-export const shopifyTaxLine = z.looseObject({ title: z.string().nullish(), price: money.nullish(), rate: z.number().nullish() });
+export const shopifyTaxLine = z.looseObject({
+  title: z.string().nullish(),
+  price: money.nullish(),
+  rate: z.number().nullish(),
+});
 
 export const shopifyAddress = z.looseObject({
   first_name: nullableString,
@@ -97,9 +101,18 @@ export const shopifyOrder = z.looseObject({
   buyer_accepts_marketing: z.boolean().nullish(),
   line_items: z.array(shopifyLineItem).min(1),
   shipping_lines: z
-    .array(z.looseObject({ title: nullableString, code: nullableString, price: money, tax_lines: z.array(shopifyTaxLine).nullish() }))
+    .array(
+      z.looseObject({
+        title: nullableString,
+        code: nullableString,
+        price: money,
+        tax_lines: z.array(shopifyTaxLine).nullish(),
+      }),
+    )
     .default([]),
-  discount_codes: z.array(z.looseObject({ code: z.string(), amount: money.nullish(), type: nullableString })).default([]),
+  discount_codes: z
+    .array(z.looseObject({ code: z.string(), amount: money.nullish(), type: nullableString }))
+    .default([]),
   tax_lines: z.array(shopifyTaxLine).default([]),
   customer: z
     .looseObject({

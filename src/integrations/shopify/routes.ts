@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../http/deps.ts';
 import { verifyHmacSha256 } from '../../lib/crypto.ts';
 import { AppError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
-import type { AppDeps } from '../../http/deps.ts';
 import { findIntegration } from '../../modules/merchants/index.ts';
 import { ingestDelivery } from '../ingest.ts';
 import { applyShopifyTopic, SOURCE } from './apply.ts';
@@ -19,27 +19,55 @@ export function registerShopifyWebhook(app: FastifyInstance, deps: AppDeps): voi
   app.post('/webhooks/shopify', async (request, reply) => {
     const topic = header(request.headers['x-shopify-topic']);
     const domain = header(request.headers['x-shopify-shop-domain']);
-    const webhookId = header(request.headers['x-shopify-webhook-id']) ?? header(request.headers['x-shopify-event-id']);
+    const webhookId =
+      header(request.headers['x-shopify-webhook-id']) ?? header(request.headers['x-shopify-event-id']);
     const signature = header(request.headers['x-shopify-hmac-sha256']);
     if (!topic || !domain || !webhookId) {
       throw new ValidationError(
         'X-Shopify-Topic, X-Shopify-Shop-Domain and X-Shopify-Webhook-Id are required.',
-        { missing: [!topic && 'X-Shopify-Topic', !domain && 'X-Shopify-Shop-Domain', !webhookId && 'X-Shopify-Webhook-Id'].filter(Boolean) },
+        {
+          missing: [
+            !topic && 'X-Shopify-Topic',
+            !domain && 'X-Shopify-Shop-Domain',
+            !webhookId && 'X-Shopify-Webhook-Id',
+          ].filter(Boolean),
+        },
         'missing_header',
       );
     }
-    const shop = await findIntegration({ db: deps.db, secretKey: deps.config.SECRET_KEY, kind: 'shopify', externalRef: domain });
-    if (!shop) throw new AppError('unknown_shop', `No merchant is connected to the Shopify store ${domain}.`, 404);
+    const shop = await findIntegration({
+      db: deps.db,
+      secretKey: deps.config.SECRET_KEY,
+      kind: 'shopify',
+      externalRef: domain,
+    });
+    if (!shop)
+      throw new AppError('unknown_shop', `No merchant is connected to the Shopify store ${domain}.`, 404);
     const rawBody = request.rawBody ?? Buffer.alloc(0);
     if (!verifyHmacSha256({ secret: shop.secret, rawBody, signature, encoding: 'base64' })) {
-      throw new UnauthorizedError('The X-Shopify-Hmac-Sha256 signature does not match the body.', 'invalid_signature');
+      throw new UnauthorizedError(
+        'The X-Shopify-Hmac-Sha256 signature does not match the body.',
+        'invalid_signature',
+      );
     }
-    if (request.body === undefined) throw new ValidationError('The webhook body is empty.', undefined, 'invalid_json');
+    if (request.body === undefined)
+      throw new ValidationError('The webhook body is empty.', undefined, 'invalid_json');
     request.log = request.log.child({ merchantId: shop.merchantId, topic, webhookId });
     const result = await ingestDelivery({
       db: deps.db,
-      delivery: { merchantId: shop.merchantId, source: SOURCE, externalId: webhookId, topic, payload: request.body },
-      apply: (tx) => applyShopifyTopic({ tx, merchantId: shop.merchantId, defaultLocale: shop.locale }, topic, request.body),
+      delivery: {
+        merchantId: shop.merchantId,
+        source: SOURCE,
+        externalId: webhookId,
+        topic,
+        payload: request.body,
+      },
+      apply: (tx) =>
+        applyShopifyTopic(
+          { tx, merchantId: shop.merchantId, defaultLocale: shop.locale },
+          topic,
+          request.body,
+        ),
     });
     return reply.send({ status: result.outcome, notes: result.notes });
   });

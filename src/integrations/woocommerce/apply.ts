@@ -25,7 +25,9 @@ export function parseWooOrder(payload: unknown): WooOrder {
   if (r.success) return r.data;
   throw new ValidationError(
     'The webhook payload does not look like a WooCommerce order.',
-    r.error.issues.slice(0, 20).map((i: z.core.$ZodIssue) => ({ path: i.path.join('.'), message: i.message })),
+    r.error.issues
+      .slice(0, 20)
+      .map((i: z.core.$ZodIssue) => ({ path: i.path.join('.'), message: i.message })),
     'invalid_payload',
   );
 }
@@ -62,7 +64,12 @@ export async function applyWooOrder(
     const lines = await listLines(ctx.tx, ctx.merchantId, [result.orderId]);
     if (lines.length === 0) break;
     const shipped = await guard(notes, `shipment ${s.externalId}`, () =>
-      upsertShipment({ tx: ctx.tx, merchantId: ctx.merchantId, source: SOURCE, data: { ...s, orderId: result.orderId } }),
+      upsertShipment({
+        tx: ctx.tx,
+        merchantId: ctx.merchantId,
+        source: SOURCE,
+        data: { ...s, orderId: result.orderId },
+      }),
     );
     changed = shipped?.outcome === 'created' || shipped?.outcome === 'updated' || changed;
   }
@@ -75,7 +82,14 @@ export async function applyWooOrder(
  */
 function shipmentsOf(o: WooOrder) {
   const items = o.meta_data.find((m) => m.key === '_wc_shipment_tracking_items')?.value;
-  const base = { carrier: null, service: null, trackingNumber: null, trackingUrl: null, lines: [], sourceUpdatedAt: null };
+  const base = {
+    carrier: null,
+    service: null,
+    trackingNumber: null,
+    trackingUrl: null,
+    lines: [],
+    sourceUpdatedAt: null,
+  };
   if (Array.isArray(items) && items.length > 0) {
     return (items as TrackingItem[]).map((t, i) => ({
       ...base,
@@ -88,7 +102,14 @@ function shipmentsOf(o: WooOrder) {
     }));
   }
   if (o.status === 'completed') {
-    return [{ ...base, externalId: 'completed', status: 'info_received' as const, shippedAt: new Date(o.date_modified_gmt ?? o.date_created_gmt) }];
+    return [
+      {
+        ...base,
+        externalId: 'completed',
+        status: 'info_received' as const,
+        shippedAt: new Date(o.date_modified_gmt ?? o.date_created_gmt),
+      },
+    ];
   }
   return [];
 }

@@ -12,7 +12,8 @@ const COLOR_KEYS = /^(pa_)?(colou?r|cor|cores|talla_color|färg|farg)$/i;
 /** WooCommerce's order JSON as our OrderData. */
 export function mapWooOrder(o: WooOrder): OrderData {
   const currency = o.currency.toUpperCase();
-  const m = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? 0 : toMinor(v, currency));
+  const m = (v: string | number | null | undefined) =>
+    v === null || v === undefined || v === '' ? 0 : toMinor(v, currency);
   const country = o.shipping?.country || o.billing?.country || null;
   const lines: LineData[] = o.line_items
     .filter((li) => li.quantity > 0)
@@ -37,7 +38,10 @@ export function mapWooOrder(o: WooOrder): OrderData {
         color: value(COLOR_KEYS),
         properties: attrs
           .filter((md) => !SIZE_KEYS.test(md.key) && !COLOR_KEYS.test(md.key))
-          .map((md) => ({ name: String(md.display_key ?? md.key), value: String(md.display_value ?? md.value ?? '') })),
+          .map((md) => ({
+            name: String(md.display_key ?? md.key),
+            value: String(md.display_value ?? md.value ?? ''),
+          })),
         quantity: li.quantity,
         // WooCommerce reports line totals; the unit price is the pre-discount subtotal per item.
         unitPrice: Math.round(subtotal / li.quantity),

@@ -5,7 +5,9 @@ const id = z.union([z.number(), z.string()]).transform(String);
 const money = z.union([z.string(), z.number()]);
 const str = z.string().nullish();
 
-const meta = z.array(z.looseObject({ key: z.string(), value: z.unknown(), display_key: str, display_value: z.unknown() })).default([]);
+const meta = z
+  .array(z.looseObject({ key: z.string(), value: z.unknown(), display_key: str, display_value: z.unknown() }))
+  .default([]);
 
 export const wooAddress = z.looseObject({
   first_name: str,
@@ -58,8 +60,19 @@ export const wooOrder = z.looseObject({
       }),
     )
     .min(1),
-  tax_lines: z.array(z.looseObject({ label: str, rate_percent: z.number().nullish(), tax_total: money.nullish(), shipping_tax_total: money.nullish() })).default([]),
-  shipping_lines: z.array(z.looseObject({ method_title: str, method_id: str, total: money, total_tax: money.nullish() })).default([]),
+  tax_lines: z
+    .array(
+      z.looseObject({
+        label: str,
+        rate_percent: z.number().nullish(),
+        tax_total: money.nullish(),
+        shipping_tax_total: money.nullish(),
+      }),
+    )
+    .default([]),
+  shipping_lines: z
+    .array(z.looseObject({ method_title: str, method_id: str, total: money, total_tax: money.nullish() }))
+    .default([]),
   coupon_lines: z.array(z.looseObject({ code: z.string(), discount: money.nullish() })).default([]),
   refunds: z.array(z.looseObject({ id, reason: str, total: money })).default([]),
 });

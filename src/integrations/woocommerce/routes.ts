@@ -22,18 +22,39 @@ export function registerWooCommerceWebhook(app: FastifyInstance, deps: AppDeps):
     const signature = header(request.headers['x-wc-webhook-signature']);
     const deliveryId = header(request.headers['x-wc-webhook-delivery-id']);
     // WooCommerce pings a new webhook with a form body "webhook_id=N" and no topic: acknowledge it.
-    if (!topic && /^webhook_id=\d+$/.test(request.rawBody?.toString('utf8') ?? '')) return reply.send({ status: 'ping' });
+    if (!topic && /^webhook_id=\d+$/.test(request.rawBody?.toString('utf8') ?? ''))
+      return reply.send({ status: 'ping' });
     if (!topic || !source) {
-      throw new ValidationError('X-WC-Webhook-Topic and X-WC-Webhook-Source are required.', undefined, 'missing_header');
+      throw new ValidationError(
+        'X-WC-Webhook-Topic and X-WC-Webhook-Source are required.',
+        undefined,
+        'missing_header',
+      );
     }
-    const store = await findIntegration({ db: deps.db, secretKey: deps.config.SECRET_KEY, kind: 'woocommerce', externalRef: source });
-    if (!store) throw new AppError('unknown_shop', `No merchant is connected to the WooCommerce store ${source}.`, 404);
-    if (!verifyHmacSha256({ secret: store.secret, rawBody: request.rawBody ?? Buffer.alloc(0), signature, encoding: 'base64' })) {
+    const store = await findIntegration({
+      db: deps.db,
+      secretKey: deps.config.SECRET_KEY,
+      kind: 'woocommerce',
+      externalRef: source,
+    });
+    if (!store)
+      throw new AppError('unknown_shop', `No merchant is connected to the WooCommerce store ${source}.`, 404);
+    if (
+      !verifyHmacSha256({
+        secret: store.secret,
+        rawBody: request.rawBody ?? Buffer.alloc(0),
+        signature,
+        encoding: 'base64',
+      })
+    ) {
       throw new UnauthorizedError('The X-WC-Webhook-Signature does not match the body.', 'invalid_signature');
     }
-    if (!SUPPORTED_TOPICS.includes(topic)) return reply.send({ status: 'ignored', notes: [`topic ${topic} is not used`] });
+    if (!SUPPORTED_TOPICS.includes(topic))
+      return reply.send({ status: 'ignored', notes: [`topic ${topic} is not used`] });
     const order = parseWooOrder(request.body);
-    const externalId = order.date_modified_gmt ? `order:${order.id}@${order.date_modified_gmt}` : `delivery:${deliveryId ?? Date.now()}`;
+    const externalId = order.date_modified_gmt
+      ? `order:${order.id}@${order.date_modified_gmt}`
+      : `delivery:${deliveryId ?? Date.now()}`;
     request.log = request.log.child({ merchantId: store.merchantId, topic });
     const result = await ingestDelivery({
       db: deps.db,

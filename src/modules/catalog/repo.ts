@@ -91,7 +91,11 @@ export async function ensureVariants(
   return new Map(result.rows.map((r) => [r.external_id, r.id]));
 }
 
-export async function findProduct(db: DbOrTx, merchantId: string, id: string): Promise<ProductRow | undefined> {
+export async function findProduct(
+  db: DbOrTx,
+  merchantId: string,
+  id: string,
+): Promise<ProductRow | undefined> {
   return db
     .selectFrom('products')
     .selectAll()
@@ -115,7 +119,11 @@ export async function findProductByExternalId(
     .executeTakeFirst();
 }
 
-export async function listVariants(db: DbOrTx, merchantId: string, productIds: string[]): Promise<VariantRow[]> {
+export async function listVariants(
+  db: DbOrTx,
+  merchantId: string,
+  productIds: string[],
+): Promise<VariantRow[]> {
   if (productIds.length === 0) return [];
   return db
     .selectFrom('variants')
@@ -129,7 +137,13 @@ export async function listVariants(db: DbOrTx, merchantId: string, productIds: s
 
 export async function listProducts(
   db: DbOrTx,
-  opts: { merchantId: string; limit: number; after?: { sortValue: string; id: string }; category?: string; tag?: string },
+  opts: {
+    merchantId: string;
+    limit: number;
+    after?: { sortValue: string; id: string };
+    category?: string;
+    tag?: string;
+  },
 ): Promise<ProductRow[]> {
   let q = db.selectFrom('products').selectAll().where('merchant_id', '=', opts.merchantId);
   if (opts.category) q = q.where('category', '=', opts.category);
@@ -137,7 +151,10 @@ export async function listProducts(
   if (opts.after) {
     const { sortValue, id } = opts.after;
     q = q.where((eb) =>
-      eb.or([eb('created_at', '<', new Date(sortValue)), eb.and([eb('created_at', '=', new Date(sortValue)), eb('id', '<', id)])]),
+      eb.or([
+        eb('created_at', '<', new Date(sortValue)),
+        eb.and([eb('created_at', '=', new Date(sortValue)), eb('id', '<', id)]),
+      ]),
     );
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();

@@ -48,11 +48,16 @@ export function catalogRoutes({ db }: AppDeps): ApiRoute[] {
           tag: query.tag,
         });
         const page = rows.slice(0, query.limit);
-        const variants = await listVariants(db, merchantId, page.map((p) => p.id));
+        const variants = await listVariants(
+          db,
+          merchantId,
+          page.map((p) => p.id),
+        );
         const last = page.at(-1);
         return {
           data: page.map((p) => toProductView(p, variants)),
-          nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at.toISOString(), last.id) : null,
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor(last.created_at.toISOString(), last.id) : null,
         };
       },
     }),

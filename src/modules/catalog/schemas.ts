@@ -4,7 +4,12 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const variantInputSchema = z
   .object({
-    externalId: z.string().min(1).max(200).optional().describe('Your id for the variant; defaults to the SKU.'),
+    externalId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Your id for the variant; defaults to the SKU.'),
     sku: z.string().min(1).max(200).optional(),
     title: z.string().max(300).optional(),
     size: z.string().max(50).optional(),

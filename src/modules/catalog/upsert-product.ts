@@ -18,10 +18,18 @@ export async function upsertProduct(opts: {
   const input = opts.input;
   const variantKeys = input.variants.map((v, i) => v.externalId ?? v.sku ?? `#${i}`);
   if (input.variants.some((v) => !v.externalId && !v.sku)) {
-    throw new ValidationError('Every variant needs an externalId or a sku so it can be updated later.', undefined, 'variant_key_missing');
+    throw new ValidationError(
+      'Every variant needs an externalId or a sku so it can be updated later.',
+      undefined,
+      'variant_key_missing',
+    );
   }
   if (new Set(variantKeys).size !== variantKeys.length) {
-    throw new ValidationError('Two variants have the same externalId/sku.', { variantKeys }, 'duplicate_variant');
+    throw new ValidationError(
+      'Two variants have the same externalId/sku.',
+      { variantKeys },
+      'duplicate_variant',
+    );
   }
   return withTransaction(opts.db, async (tx) => {
     const existing = await findProductByExternalId(tx, opts.merchantId, source, input.externalId);
@@ -36,8 +44,18 @@ export async function upsertProduct(opts: {
     };
     const product = await tx
       .insertInto('products')
-      .values({ merchant_id: opts.merchantId, id: existing?.id ?? newId('prd'), source, external_id: input.externalId, ...fields })
-      .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doUpdateSet({ ...fields, updated_at: new Date() }))
+      .values({
+        merchant_id: opts.merchantId,
+        id: existing?.id ?? newId('prd'),
+        source,
+        external_id: input.externalId,
+        ...fields,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['merchant_id', 'source', 'external_id'])
+          .doUpdateSet({ ...fields, updated_at: new Date() }),
+      )
       .returningAll()
       .executeTakeFirstOrThrow();
     for (const [i, v] of input.variants.entries()) {
@@ -62,7 +80,9 @@ export async function upsertProduct(opts: {
           ...vfields,
         })
         .onConflict((oc) =>
-          oc.columns(['merchant_id', 'source', 'external_id']).doUpdateSet({ ...vfields, product_id: product.id, updated_at: new Date() }),
+          oc
+            .columns(['merchant_id', 'source', 'external_id'])
+            .doUpdateSet({ ...vfields, product_id: product.id, updated_at: new Date() }),
         )
         .execute();
     }

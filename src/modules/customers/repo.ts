@@ -4,7 +4,11 @@ import type { CustomersTable } from '../../db/schema.ts';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
-export async function findCustomer(db: DbOrTx, merchantId: string, id: string): Promise<CustomerRow | undefined> {
+export async function findCustomer(
+  db: DbOrTx,
+  merchantId: string,
+  id: string,
+): Promise<CustomerRow | undefined> {
   return db
     .selectFrom('customers')
     .selectAll()
@@ -19,7 +23,13 @@ export async function findCustomer(db: DbOrTx, merchantId: string, id: string): 
  */
 export async function matchCustomer(
   db: DbOrTx,
-  m: { merchantId: string; source: string; externalId: string | null; email: string | null; phone: string | null },
+  m: {
+    merchantId: string;
+    source: string;
+    externalId: string | null;
+    email: string | null;
+    phone: string | null;
+  },
 ): Promise<CustomerRow | undefined> {
   return db
     .selectFrom('customers as c')
@@ -42,15 +52,16 @@ export async function matchCustomer(
         m.phone ? eb('c.phone', '=', m.phone) : eb.val(false),
       ]),
     )
-    .orderBy(
-      sql`CASE WHEN lower(c.email) = ${m.email} THEN 1 WHEN c.phone = ${m.phone} THEN 2 ELSE 0 END`,
-    )
+    .orderBy(sql`CASE WHEN lower(c.email) = ${m.email} THEN 1 WHEN c.phone = ${m.phone} THEN 2 ELSE 0 END`)
     .limit(1)
     .executeTakeFirst();
 }
 
 /** Inserts unless the email or phone was taken meanwhile (a concurrent order); returns the row if inserted. */
-export async function insertCustomer(db: DbOrTx, row: Insertable<CustomersTable>): Promise<CustomerRow | undefined> {
+export async function insertCustomer(
+  db: DbOrTx,
+  row: Insertable<CustomersTable>,
+): Promise<CustomerRow | undefined> {
   return db
     .insertInto('customers')
     .values(row)
@@ -139,14 +150,21 @@ export async function listCustomers(
   if (opts.after) {
     const { sortValue, id } = opts.after;
     q = q.where((eb) =>
-      eb.or([eb('created_at', '<', new Date(sortValue)), eb.and([eb('created_at', '=', new Date(sortValue)), eb('id', '<', id)])]),
+      eb.or([
+        eb('created_at', '<', new Date(sortValue)),
+        eb.and([eb('created_at', '=', new Date(sortValue)), eb('id', '<', id)]),
+      ]),
     );
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
 /** Recomputes the order counters from the orders themselves (idempotent, safe to run any number of times). */
-export async function refreshCustomerStats(db: DbOrTx, merchantId: string, customerId: string): Promise<void> {
+export async function refreshCustomerStats(
+  db: DbOrTx,
+  merchantId: string,
+  customerId: string,
+): Promise<void> {
   await sql`
     UPDATE customers c SET
       orders_count = s.n, first_order_at = s.first_at, last_order_at = s.last_at, updated_at = now()

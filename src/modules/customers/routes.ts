@@ -31,7 +31,8 @@ export function customerRoutes({ db }: AppDeps): ApiRoute[] {
         const last = page.at(-1);
         return {
           data: page.map(toCustomerView),
-          nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at.toISOString(), last.id) : null,
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor(last.created_at.toISOString(), last.id) : null,
         };
       },
     }),
@@ -49,7 +50,11 @@ export function customerRoutes({ db }: AppDeps): ApiRoute[] {
         const identities = await listIdentities(db, merchantId, row.id);
         return {
           ...toCustomerView(row),
-          identities: identities.map((i) => ({ source: i.source, externalId: i.external_id, channel: i.channel })),
+          identities: identities.map((i) => ({
+            source: i.source,
+            externalId: i.external_id,
+            channel: i.channel,
+          })),
         };
       },
     }),

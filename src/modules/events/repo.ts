@@ -5,7 +5,12 @@ import type { EventsTable } from '../../db/schema.ts';
 export type EventRow = Selectable<EventsTable>;
 
 export async function findEvent(db: DbOrTx, merchantId: string, id: string): Promise<EventRow | undefined> {
-  return db.selectFrom('events').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Events after `afterSeq`, oldest first: the log can be replayed page by page. */

@@ -24,7 +24,12 @@ export function eventRoutes({ db }: AppDeps): ApiRoute[] {
       tag: 'Events',
       query: z
         .object({
-          after: z.coerce.number().int().min(0).default(0).describe('Return events with seq greater than this.'),
+          after: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .default(0)
+            .describe('Return events with seq greater than this.'),
           limit: z.coerce.number().int().min(1).max(500).default(100),
           type: z.string().optional(),
           subjectId: z.string().optional(),

@@ -36,7 +36,12 @@ export async function createMerchant(opts: {
     const connected = [];
     for (const integration of opts.integrations ?? []) {
       connected.push(
-        await connectIntegration({ db: tx, merchantId: id, secretKey: opts.config.SECRET_KEY, ...integration }),
+        await connectIntegration({
+          db: tx,
+          merchantId: id,
+          secretKey: opts.config.SECRET_KEY,
+          ...integration,
+        }),
       );
     }
     const key = await createApiKey({ db: tx, merchantId: id, name: 'default' });

@@ -27,7 +27,10 @@ export async function connectIntegration(
   const ref = normalizeIntegrationRef(opts.kind, opts.externalRef);
   const existing = await findIntegrationByRef(opts.db, opts.kind, ref);
   if (existing && existing.merchant_id !== opts.merchantId) {
-    throw new ConflictError('integration_taken', `The ${opts.kind} store ${ref} is already connected to a merchant.`);
+    throw new ConflictError(
+      'integration_taken',
+      `The ${opts.kind} store ${ref} is already connected to a merchant.`,
+    );
   }
   await upsertIntegration(opts.db, {
     merchant_id: opts.merchantId,
@@ -41,7 +44,10 @@ export async function connectIntegration(
 
 // Webhooks arrive by the thousand per second; the store-to-merchant mapping changes rarely. A re-keyed
 // secret takes effect in this process at once and in others within the TTL.
-const integrationCache = new TtlCache<string, { merchantId: string; secret: string; locale: string } | null>(30_000, 10_000);
+const integrationCache = new TtlCache<string, { merchantId: string; secret: string; locale: string } | null>(
+  30_000,
+  10_000,
+);
 
 /** Resolves the merchant and signing secret of a store that sent a webhook, or null if it is not connected. */
 export async function findIntegration(opts: {

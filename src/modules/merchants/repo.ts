@@ -35,7 +35,10 @@ export async function updateMerchant(
     .executeTakeFirst();
 }
 
-export async function upsertIntegration(db: DbOrTx, row: Insertable<MerchantIntegrationsTable>): Promise<void> {
+export async function upsertIntegration(
+  db: DbOrTx,
+  row: Insertable<MerchantIntegrationsTable>,
+): Promise<void> {
   await db
     .insertInto('merchant_integrations')
     .values(row)
@@ -85,7 +88,12 @@ export async function findApiKeyById(db: DbOrTx, id: string): Promise<ApiKeyRow 
 }
 
 export async function listApiKeys(db: DbOrTx, merchantId: string): Promise<ApiKeyRow[]> {
-  return db.selectFrom('api_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function revokeApiKey(db: DbOrTx, merchantId: string, id: string): Promise<boolean> {

@@ -20,7 +20,10 @@ export function toMerchantView(
     senderName: row.sender_name,
     senderEmail: row.sender_email,
     postalAddress: row.postal_address ?? null,
-    integrations: integrations.map((i) => ({ kind: i.kind, externalRef: i.externalRef ?? i.external_ref ?? '' })),
+    integrations: integrations.map((i) => ({
+      kind: i.kind,
+      externalRef: i.externalRef ?? i.external_ref ?? '',
+    })),
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -7,7 +7,7 @@ import { appendEvents, type NewEvent } from '../events/index.ts';
 import { getOrder } from './get-order.ts';
 import { findOrderForUpdate, type OrderRow, updateOrder } from './repo.ts';
 import type { OrderUpdateInput, OrderView } from './schemas.ts';
-import { orderLifecycle, paymentLifecycle, type PaymentStatus } from './status.ts';
+import { orderLifecycle, type PaymentStatus, paymentLifecycle } from './status.ts';
 
 async function lockOrder(tx: Db, merchantId: string, orderId: string): Promise<OrderRow> {
   const order = await findOrderForUpdate(tx, merchantId, orderId);
@@ -15,7 +15,11 @@ async function lockOrder(tx: Db, merchantId: string, orderId: string): Promise<O
   return order;
 }
 
-function orderEvent(order: OrderRow, type: NewEvent['type'], payload: Record<string, unknown> = {}): NewEvent {
+function orderEvent(
+  order: OrderRow,
+  type: NewEvent['type'],
+  payload: Record<string, unknown> = {},
+): NewEvent {
   return {
     merchantId: order.merchant_id,
     type,
@@ -38,7 +42,11 @@ export async function updateOrderDetails(opts: {
     const order = await lockOrder(tx, opts.merchantId, opts.orderId);
     const changes: Updateable<OrdersTable> = {};
     const changed: string[] = [];
-    const set = <K extends keyof Updateable<OrdersTable>>(field: string, key: K, value: Updateable<OrdersTable>[K]) => {
+    const set = <K extends keyof Updateable<OrdersTable>>(
+      field: string,
+      key: K,
+      value: Updateable<OrdersTable>[K],
+    ) => {
       changes[key] = value;
       changed.push(field);
     };
@@ -60,10 +68,18 @@ export async function updateOrderDetails(opts: {
     if (input.note !== undefined) set('note', 'note', input.note);
     if (input.shippingMethod !== undefined) set('shippingMethod', 'shipping_method', input.shippingMethod);
     if (input.shippingAddress !== undefined) {
-      set('shippingAddress', 'shipping_address', input.shippingAddress ? JSON.stringify(input.shippingAddress) : null);
+      set(
+        'shippingAddress',
+        'shipping_address',
+        input.shippingAddress ? JSON.stringify(input.shippingAddress) : null,
+      );
     }
     if (input.billingAddress !== undefined) {
-      set('billingAddress', 'billing_address', input.billingAddress ? JSON.stringify(input.billingAddress) : null);
+      set(
+        'billingAddress',
+        'billing_address',
+        input.billingAddress ? JSON.stringify(input.billingAddress) : null,
+      );
     }
     if (input.promisedDelivery !== undefined) {
       changes.promised_earliest = input.promisedDelivery?.earliest ?? null;
@@ -77,7 +93,12 @@ export async function updateOrderDetails(opts: {
 }
 
 /** Records payment. Paying an already paid order is a no-op; paying a voided or refunded one is refused. */
-export async function markOrderPaid(opts: { db: Db; merchantId: string; orderId: string; paidAt?: Date }): Promise<OrderView> {
+export async function markOrderPaid(opts: {
+  db: Db;
+  merchantId: string;
+  orderId: string;
+  paidAt?: Date;
+}): Promise<OrderView> {
   await withTransaction(opts.db, async (tx) => {
     const order = await lockOrder(tx, opts.merchantId, opts.orderId);
     if (order.payment_status === 'paid') return;
@@ -89,7 +110,12 @@ export async function markOrderPaid(opts: { db: Db; merchantId: string; orderId:
 }
 
 /** Cancels an order that has not shipped. Cancelling twice is a no-op. */
-export async function cancelOrder(opts: { db: Db; merchantId: string; orderId: string; reason?: string }): Promise<OrderView> {
+export async function cancelOrder(opts: {
+  db: Db;
+  merchantId: string;
+  orderId: string;
+  reason?: string;
+}): Promise<OrderView> {
   await withTransaction(opts.db, async (tx) => {
     const order = await lockOrder(tx, opts.merchantId, opts.orderId);
     if (order.status === 'cancelled') return;
@@ -101,7 +127,8 @@ export async function cancelOrder(opts: { db: Db; merchantId: string; orderId: s
       cancelled_at: now,
       cancel_reason: opts.reason ?? null,
       // An unpaid order's authorisation is released with it; a paid one is refunded separately.
-      payment_status: paymentLifecycle.can(payment, 'voided') && payment !== 'partially_paid' ? 'voided' : payment,
+      payment_status:
+        paymentLifecycle.can(payment, 'voided') && payment !== 'partially_paid' ? 'voided' : payment,
     });
     await appendEvents(tx, [orderEvent(order, 'order.cancelled', { reason: opts.reason ?? null })]);
   });

@@ -13,7 +13,11 @@ import { toOrderView } from './view.ts';
  * Creates an order sent to the REST API. Totals are computed from the lines; a client that also sends
  * `total` gets the order refused when the two disagree (a tampered or mis-rounded cart), never silently fixed.
  */
-export async function createOrder(opts: { db: Db; merchantId: string; input: OrderCreateInput }): Promise<OrderView> {
+export async function createOrder(opts: {
+  db: Db;
+  merchantId: string;
+  input: OrderCreateInput;
+}): Promise<OrderView> {
   const { db, merchantId, input } = opts;
   const merchant = await findMerchant(db, merchantId);
   if (!merchant) throw new NotFoundError('Merchant');
@@ -21,7 +25,9 @@ export async function createOrder(opts: { db: Db; merchantId: string; input: Ord
   return withTransaction(db, async (tx) => {
     const existing = await findOrderBySourceForUpdate(tx, merchantId, 'api', data.externalId);
     if (existing) {
-      throw new ConflictError('order_exists', `Order ${data.externalId} already exists.`, { orderId: existing.id });
+      throw new ConflictError('order_exists', `Order ${data.externalId} already exists.`, {
+        orderId: existing.id,
+      });
     }
     const result = await upsertOrder({ tx, merchantId, source: 'api', data, defaultLocale: merchant.locale });
     const order = await findOrder(tx, merchantId, result.orderId);
@@ -59,17 +65,26 @@ export function orderDataFromApi(input: OrderCreateInput, merchantCountry: strin
     taxesIncluded: input.taxesIncluded,
   });
   if (input.total !== undefined && input.total !== totals.total) {
-    throw new UnprocessableError('totals_mismatch', 'The total does not match the lines, discounts, tax and shipping.', {
-      given: input.total,
-      computed: totals.total,
-      parts: totals,
-    });
+    throw new UnprocessableError(
+      'totals_mismatch',
+      'The total does not match the lines, discounts, tax and shipping.',
+      {
+        given: input.total,
+        computed: totals.total,
+        parts: totals,
+      },
+    );
   }
-  if (totals.total < 0) throw new UnprocessableError('negative_total', 'Discounts exceed the order value.', { totals });
+  if (totals.total < 0)
+    throw new UnprocessableError('negative_total', 'Discounts exceed the order value.', { totals });
   const email = normalizeEmail(input.customer?.email);
   const phone = normalizePhone(input.customer?.phone, country);
   if (input.customer?.phone && !phone) {
-    throw new ValidationError('The customer phone number is not valid.', { phone: input.customer.phone }, 'invalid_phone');
+    throw new ValidationError(
+      'The customer phone number is not valid.',
+      { phone: input.customer.phone },
+      'invalid_phone',
+    );
   }
   return {
     externalId: input.externalId ?? input.number,
@@ -94,7 +109,13 @@ export function orderDataFromApi(input: OrderCreateInput, merchantCountry: strin
     lines,
     shippingMethod: input.shipping?.method ?? null,
     shippingLines: input.shipping
-      ? [{ title: input.shipping.method ?? 'Shipping', price: input.shipping.price, tax: input.shipping.tax ?? 0 }]
+      ? [
+          {
+            title: input.shipping.method ?? 'Shipping',
+            price: input.shipping.price,
+            tax: input.shipping.tax ?? 0,
+          },
+        ]
       : [],
     discountCodes: input.discounts.map((d) => ({ code: d.code, amount: d.amount })),
     taxLines: [],

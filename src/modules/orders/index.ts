@@ -4,7 +4,13 @@ export { createOrder, orderDataFromApi } from './create-order.ts';
 export { getOrder } from './get-order.ts';
 export { type RefundInput, recordRefund } from './record-refund.ts';
 export { refreshFulfilment } from './refresh-fulfilment.ts';
-export { findOrder, findOrderBySourceForUpdate, listLines, type OrderLineRow, type OrderRow } from './repo.ts';
+export {
+  findOrder,
+  findOrderBySourceForUpdate,
+  listLines,
+  type OrderLineRow,
+  type OrderRow,
+} from './repo.ts';
 export { orderRoutes } from './routes.ts';
 export type { OrderView } from './schemas.ts';
 export { type OrderStatus, orderLifecycle, type PaymentStatus, paymentLifecycle } from './status.ts';

@@ -14,11 +14,26 @@ export async function linkCatalogue(
   lines: LineData[],
 ): Promise<Array<{ productId: string | null; variantId: string | null }>> {
   const products = new Map<string, { id: string; externalId: string; title: string; brand: string | null }>();
-  const variants = new Map<string, { id: string; productExternalId: string; externalId: string; sku: string | null; title: string | null; priceMinor: number | null }>();
+  const variants = new Map<
+    string,
+    {
+      id: string;
+      productExternalId: string;
+      externalId: string;
+      sku: string | null;
+      title: string | null;
+      priceMinor: number | null;
+    }
+  >();
   for (const l of lines) {
     if (!l.productExternalId) continue;
     if (!products.has(l.productExternalId)) {
-      products.set(l.productExternalId, { id: newId('prd'), externalId: l.productExternalId, title: l.title, brand: l.brand });
+      products.set(l.productExternalId, {
+        id: newId('prd'),
+        externalId: l.productExternalId,
+        title: l.title,
+        brand: l.brand,
+      });
     }
     if (l.variantExternalId && !variants.has(l.variantExternalId)) {
       variants.set(l.variantExternalId, {

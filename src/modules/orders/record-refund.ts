@@ -34,7 +34,10 @@ export async function recordRefund(opts: {
   const lines = await listLines(tx, merchantId, [order.id]);
   for (const l of refund.lines) {
     const line = lines.find((x) => x.id === l.lineId);
-    if (!line) throw new UnprocessableError('unknown_line', `Line ${l.lineId} is not on this order.`, { lineId: l.lineId });
+    if (!line)
+      throw new UnprocessableError('unknown_line', `Line ${l.lineId} is not on this order.`, {
+        lineId: l.lineId,
+      });
     if (l.quantity > line.quantity) {
       throw new UnprocessableError('quantity_exceeds_line', `Line ${l.lineId} has only ${line.quantity}.`, l);
     }
@@ -42,10 +45,14 @@ export async function recordRefund(opts: {
   const already = await findRefundBySource(tx, merchantId, refund.source, refund.externalId);
   if (already) return { refundId: already.id, created: false };
   if (refund.amount > remaining) {
-    throw new UnprocessableError('refund_exceeds_total', `Only ${remaining} (minor units) is left to refund.`, {
-      requested: refund.amount,
-      refundable: remaining,
-    });
+    throw new UnprocessableError(
+      'refund_exceeds_total',
+      `Only ${remaining} (minor units) is left to refund.`,
+      {
+        requested: refund.amount,
+        refundable: remaining,
+      },
+    );
   }
   const refunded = order.refunded_minor + refund.amount;
   const current = order.payment_status as PaymentStatus;
@@ -74,7 +81,15 @@ export async function recordRefund(opts: {
   });
   await updateOrder(tx, merchantId, order.id, { refunded_minor: refunded, payment_status: target });
   await appendEvents(tx, [
-    { ...orderEvent(order, 'order.refunded', { refundId: id, amount: refund.amount, refunded, reason: refund.reason }), occurredAt: refund.refundedAt },
+    {
+      ...orderEvent(order, 'order.refunded', {
+        refundId: id,
+        amount: refund.amount,
+        refunded,
+        reason: refund.reason,
+      }),
+      occurredAt: refund.refundedAt,
+    },
   ]);
   return { refundId: id, created: true };
 }

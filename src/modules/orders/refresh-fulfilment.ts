@@ -10,7 +10,12 @@ import { type OrderStatus, orderLifecycle } from './status.ts';
  * transaction, appending order.partially_shipped / order.shipped / order.delivered when it moves.
  * Shipments call this after every change; it is idempotent.
  */
-export async function refreshFulfilment(opts: { tx: DbOrTx; merchantId: string; orderId: string; at: Date }): Promise<OrderStatus> {
+export async function refreshFulfilment(opts: {
+  tx: DbOrTx;
+  merchantId: string;
+  orderId: string;
+  at: Date;
+}): Promise<OrderStatus> {
   const { tx, merchantId, orderId } = opts;
   const order = await lockOrder(tx, merchantId, orderId);
   const current = order.status as OrderStatus;
@@ -19,14 +24,24 @@ export async function refreshFulfilment(opts: { tx: DbOrTx; merchantId: string; 
   const shipped = await shippedQuantities(tx, merchantId, orderId);
   const { rows } = await sql<{ total: number; delivered: number }>`
     SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'delivered')::int AS delivered
-    FROM shipments WHERE merchant_id = ${merchantId} AND order_id = ${orderId} AND status <> 'cancelled'`.execute(tx);
+    FROM shipments WHERE merchant_id = ${merchantId} AND order_id = ${orderId} AND status <> 'cancelled'`.execute(
+    tx,
+  );
   const counts = rows[0] ?? { total: 0, delivered: 0 };
   const allShipped = lines.length > 0 && lines.every((l) => (shipped.get(l.id) ?? 0) >= l.quantity);
   const anyShipped = counts.total > 0;
   const allDelivered = allShipped && counts.total > 0 && counts.delivered === counts.total;
-  const target: OrderStatus = allDelivered ? 'delivered' : allShipped ? 'shipped' : anyShipped ? 'partially_shipped' : 'placed';
+  const target: OrderStatus = allDelivered
+    ? 'delivered'
+    : allShipped
+      ? 'shipped'
+      : anyShipped
+        ? 'partially_shipped'
+        : 'placed';
   if (target === current || !orderLifecycle.can(current, target)) return current;
   await updateOrder(tx, merchantId, orderId, { status: target });
-  await appendEvents(tx, [{ ...orderEvent(order, `order.${target}` as 'order.shipped'), occurredAt: opts.at }]);
+  await appendEvents(tx, [
+    { ...orderEvent(order, `order.${target}` as 'order.shipped'), occurredAt: opts.at },
+  ]);
   return target;
 }

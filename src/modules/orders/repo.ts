@@ -7,11 +7,20 @@ export type OrderLineRow = Selectable<OrderLinesTable>;
 export type RefundRow = Selectable<RefundsTable>;
 
 export async function findOrder(db: DbOrTx, merchantId: string, id: string): Promise<OrderRow | undefined> {
-  return db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** Locks the order row for the rest of the transaction, so concurrent updates to one order queue up. */
-export async function findOrderForUpdate(db: DbOrTx, merchantId: string, id: string): Promise<OrderRow | undefined> {
+export async function findOrderForUpdate(
+  db: DbOrTx,
+  merchantId: string,
+  id: string,
+): Promise<OrderRow | undefined> {
   return db
     .selectFrom('orders')
     .selectAll()
@@ -105,17 +114,26 @@ export async function upsertLines(db: DbOrTx, rows: Insertable<OrderLinesTable>[
 }
 
 /** Removes lines an order edit took out, except lines already shipped (the shipment still names them). */
-export async function deleteLinesExcept(db: DbOrTx, merchantId: string, orderId: string, keepIds: string[]): Promise<void> {
+export async function deleteLinesExcept(
+  db: DbOrTx,
+  merchantId: string,
+  orderId: string,
+  keepIds: string[],
+): Promise<void> {
   await sql`
     DELETE FROM order_lines l
     WHERE l.merchant_id = ${merchantId} AND l.order_id = ${orderId}
       AND NOT (l.id = ANY(${keepIds}::text[]))
-      AND NOT EXISTS (SELECT 1 FROM shipment_lines s WHERE s.merchant_id = l.merchant_id AND s.order_line_id = l.id)`.execute(db);
+      AND NOT EXISTS (SELECT 1 FROM shipment_lines s WHERE s.merchant_id = l.merchant_id AND s.order_line_id = l.id)`.execute(
+    db,
+  );
 }
 
 /** Temporarily moves line positions out of the way so a reordered edit does not collide on (order, position). */
 export async function shiftLinePositions(db: DbOrTx, merchantId: string, orderId: string): Promise<void> {
-  await sql`UPDATE order_lines SET position = -position - 1 WHERE merchant_id = ${merchantId} AND order_id = ${orderId}`.execute(db);
+  await sql`UPDATE order_lines SET position = -position - 1 WHERE merchant_id = ${merchantId} AND order_id = ${orderId}`.execute(
+    db,
+  );
 }
 
 /** Lines an edit removed but that already shipped keep existing; give them positions after the current lines. */
@@ -159,7 +177,9 @@ export async function listOrders(db: DbOrTx, f: OrderListFilters): Promise<Order
   if (f.after) {
     const at = new Date(f.after.sortValue);
     const id = f.after.id;
-    q = q.where((eb) => eb.or([eb('placed_at', '<', at), eb.and([eb('placed_at', '=', at), eb('id', '<', id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('placed_at', '<', at), eb.and([eb('placed_at', '=', at), eb('id', '<', id)])]),
+    );
   }
   return q.orderBy('placed_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }
@@ -194,10 +214,16 @@ export async function listRefunds(db: DbOrTx, merchantId: string, orderId: strin
 }
 
 /** Quantity shipped so far per order line (voided shipments do not count). */
-export async function shippedQuantities(db: DbOrTx, merchantId: string, orderId: string): Promise<Map<string, number>> {
+export async function shippedQuantities(
+  db: DbOrTx,
+  merchantId: string,
+  orderId: string,
+): Promise<Map<string, number>> {
   const rows = await db
     .selectFrom('shipment_lines as sl')
-    .innerJoin('shipments as s', (j) => j.onRef('s.merchant_id', '=', 'sl.merchant_id').onRef('s.id', '=', 'sl.shipment_id'))
+    .innerJoin('shipments as s', (j) =>
+      j.onRef('s.merchant_id', '=', 'sl.merchant_id').onRef('s.id', '=', 'sl.shipment_id'),
+    )
     .select(['sl.order_line_id', sql<number>`sum(sl.quantity)::int`.as('qty')])
     .where('sl.merchant_id', '=', merchantId)
     .where('s.order_id', '=', orderId)

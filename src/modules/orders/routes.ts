@@ -9,7 +9,13 @@ import { createOrder } from './create-order.ts';
 import { getOrder } from './get-order.ts';
 import { recordRefund } from './record-refund.ts';
 import { listLines, listOrders } from './repo.ts';
-import { orderCreateSchema, orderListQuery, orderSchema, orderUpdateSchema, refundCreateSchema } from './schemas.ts';
+import {
+  orderCreateSchema,
+  orderListQuery,
+  orderSchema,
+  orderUpdateSchema,
+  refundCreateSchema,
+} from './schemas.ts';
 import { toOrderView } from './view.ts';
 
 const idParams = z.object({ id: z.string() });
@@ -45,11 +51,16 @@ export function orderRoutes({ db }: AppDeps): ApiRoute[] {
           updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
         });
         const page = rows.slice(0, query.limit);
-        const lines = await listLines(db, merchantId, page.map((o) => o.id));
+        const lines = await listLines(
+          db,
+          merchantId,
+          page.map((o) => o.id),
+        );
         const last = page.at(-1);
         return {
           data: page.map((o) => toOrderView(o, lines)),
-          nextCursor: rows.length > query.limit && last ? encodeCursor(last.placed_at.toISOString(), last.id) : null,
+          nextCursor:
+            rows.length > query.limit && last ? encodeCursor(last.placed_at.toISOString(), last.id) : null,
         };
       },
     }),
@@ -72,7 +83,8 @@ export function orderRoutes({ db }: AppDeps): ApiRoute[] {
       params: idParams,
       body: orderUpdateSchema,
       response: { schema: orderSchema },
-      handler: ({ merchantId, params, body }) => updateOrderDetails({ db, merchantId, orderId: params.id, input: body }),
+      handler: ({ merchantId, params, body }) =>
+        updateOrderDetails({ db, merchantId, orderId: params.id, input: body }),
     }),
     apiRoute({
       method: 'POST',
@@ -81,10 +93,18 @@ export function orderRoutes({ db }: AppDeps): ApiRoute[] {
       summary: 'Mark an order paid (appends order.paid)',
       tag: 'Orders',
       params: idParams,
-      body: z.object({ paidAt: z.iso.datetime({ offset: true }).optional() }).strict().optional(),
+      body: z
+        .object({ paidAt: z.iso.datetime({ offset: true }).optional() })
+        .strict()
+        .optional(),
       response: { schema: orderSchema },
       handler: ({ merchantId, params, body }) =>
-        markOrderPaid({ db, merchantId, orderId: params.id, paidAt: body?.paidAt ? new Date(body.paidAt) : undefined }),
+        markOrderPaid({
+          db,
+          merchantId,
+          orderId: params.id,
+          paidAt: body?.paidAt ? new Date(body.paidAt) : undefined,
+        }),
     }),
     apiRoute({
       method: 'POST',
@@ -93,9 +113,13 @@ export function orderRoutes({ db }: AppDeps): ApiRoute[] {
       summary: 'Cancel an order that has not shipped (appends order.cancelled)',
       tag: 'Orders',
       params: idParams,
-      body: z.object({ reason: z.string().max(500).optional() }).strict().optional(),
+      body: z
+        .object({ reason: z.string().max(500).optional() })
+        .strict()
+        .optional(),
       response: { schema: orderSchema },
-      handler: ({ merchantId, params, body }) => cancelOrder({ db, merchantId, orderId: params.id, reason: body?.reason }),
+      handler: ({ merchantId, params, body }) =>
+        cancelOrder({ db, merchantId, orderId: params.id, reason: body?.reason }),
     }),
     apiRoute({
       method: 'POST',

@@ -53,7 +53,12 @@ export const promisedDeliverySchema = z
 export const orderCreateSchema = z
   .object({
     number: z.string().trim().min(1).max(100).describe('The order number the customer sees, e.g. #1001.'),
-    externalId: z.string().min(1).max(200).optional().describe('Your id for the order; defaults to the number.'),
+    externalId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Your id for the order; defaults to the number.'),
     placedAt: z.iso.datetime({ offset: true }).optional(),
     currency: currencySchema,
     locale: localeSchema.optional(),
@@ -63,7 +68,11 @@ export const orderCreateSchema = z
     customer: customerInputSchema.optional(),
     lines: z.array(lineInputSchema).min(1).max(1000),
     shipping: z
-      .object({ method: z.string().max(200).optional(), price: nonNegativeMinor, tax: nonNegativeMinor.optional() })
+      .object({
+        method: z.string().max(200).optional(),
+        price: nonNegativeMinor,
+        tax: nonNegativeMinor.optional(),
+      })
       .strict()
       .optional(),
     discounts: z
@@ -71,7 +80,9 @@ export const orderCreateSchema = z
       .max(20)
       .default([]),
     taxesIncluded: z.boolean().default(false),
-    total: minor.optional().describe('If given, must equal the total computed from the lines, or the order is refused.'),
+    total: minor
+      .optional()
+      .describe('If given, must equal the total computed from the lines, or the order is refused.'),
     shippingAddress: postalAddressSchema.optional(),
     billingAddress: postalAddressSchema.optional(),
     promisedDelivery: promisedDeliverySchema.optional(),

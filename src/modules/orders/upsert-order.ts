@@ -44,7 +44,11 @@ export async function upsertOrder(opts: {
 }): Promise<UpsertOrderResult> {
   const { tx, merchantId, source, data } = opts;
   const existing = await findOrderBySourceForUpdate(tx, merchantId, source, data.externalId);
-  if (existing?.source_updated_at && data.sourceUpdatedAt && data.sourceUpdatedAt < existing.source_updated_at) {
+  if (
+    existing?.source_updated_at &&
+    data.sourceUpdatedAt &&
+    data.sourceUpdatedAt < existing.source_updated_at
+  ) {
     return { orderId: existing.id, outcome: 'stale', eventIds: [], notes: ['older than the stored version'] };
   }
   const customer = await resolveCustomer({
@@ -52,7 +56,11 @@ export async function upsertOrder(opts: {
     merchantId,
     source,
     channel: data.channel,
-    facts: { ...data.customer, email: data.customer.email ?? data.email, phone: data.customer.phone ?? data.phone },
+    facts: {
+      ...data.customer,
+      email: data.customer.email ?? data.email,
+      phone: data.customer.phone ?? data.phone,
+    },
   });
   const catalogue = await linkCatalogue(tx, merchantId, source, data.lines);
   const fields = orderFields(data, customer?.customer.id ?? existing?.customer_id ?? null, {
@@ -95,7 +103,12 @@ export async function upsertOrder(opts: {
   if (data.cancelledAt && existing.status !== 'cancelled') {
     if (orderLifecycle.can(existing.status as never, 'cancelled')) {
       changes.status = 'cancelled';
-      events.push({ ...base, type: 'order.cancelled', occurredAt: data.cancelledAt, payload: { reason: data.cancelReason } });
+      events.push({
+        ...base,
+        type: 'order.cancelled',
+        occurredAt: data.cancelledAt,
+        payload: { reason: data.cancelReason },
+      });
     } else {
       notes.push(`cancellation ignored: order is already ${existing.status}`);
     }
@@ -105,11 +118,13 @@ export async function upsertOrder(opts: {
   if (changed.length > 0) events.push({ ...base, type: 'order.updated', payload: { changed } });
   if (events.length === 0 && changed.length === 0 && payment === existing.payment_status) {
     // Nothing to tell anyone; still remember the newest source timestamp we have seen.
-    if (data.sourceUpdatedAt) await updateOrder(tx, merchantId, existing.id, { source_updated_at: data.sourceUpdatedAt });
+    if (data.sourceUpdatedAt)
+      await updateOrder(tx, merchantId, existing.id, { source_updated_at: data.sourceUpdatedAt });
     return { orderId: existing.id, outcome: 'unchanged', eventIds: [], notes };
   }
   await updateOrder(tx, merchantId, existing.id, changes);
-  if (changed.includes('lines')) await writeLines(tx, merchantId, existing.id, data, catalogue, previousLines);
+  if (changed.includes('lines'))
+    await writeLines(tx, merchantId, existing.id, data, catalogue, previousLines);
   return { orderId: existing.id, outcome: 'updated', eventIds: await appendEvents(tx, events), notes };
 }
 
@@ -179,13 +194,20 @@ function changedFields(
   if (!same(existing.tags, data.tags) || !same(existing.campaign_tags, data.campaignTags)) out.push('tags');
   if (!same(existing.note, data.note)) out.push('note');
   if (!same(existing.shipping_method, data.shippingMethod)) out.push('shippingMethod');
-  if (existing.promised_earliest !== data.promisedEarliest || existing.promised_latest !== data.promisedLatest) {
+  if (
+    existing.promised_earliest !== data.promisedEarliest ||
+    existing.promised_latest !== data.promisedLatest
+  ) {
     out.push('promisedDelivery');
   }
   const lineKey = (l: { title: string; quantity: number; unit: number; variant: string | null }) =>
     `${l.title}|${l.variant}|${l.quantity}|${l.unit}`;
-  const before = previousLines.map((l) => lineKey({ title: l.title, quantity: l.quantity, unit: l.unit_price_minor, variant: l.variant_title }));
-  const after = data.lines.map((l) => lineKey({ title: l.title, quantity: l.quantity, unit: l.unitPrice, variant: l.variantTitle }));
+  const before = previousLines.map((l) =>
+    lineKey({ title: l.title, quantity: l.quantity, unit: l.unit_price_minor, variant: l.variant_title }),
+  );
+  const after = data.lines.map((l) =>
+    lineKey({ title: l.title, quantity: l.quantity, unit: l.unitPrice, variant: l.variantTitle }),
+  );
   if (!same(before, after)) out.push('lines');
   return out;
 }
@@ -225,7 +247,12 @@ async function writeLines(
     image_url: l.imageUrl,
   }));
   if (previous.length > 0) {
-    await deleteLinesExcept(tx, merchantId, orderId, rows.map((r) => r.id));
+    await deleteLinesExcept(
+      tx,
+      merchantId,
+      orderId,
+      rows.map((r) => r.id),
+    );
     await shiftLinePositions(tx, merchantId, orderId);
   }
   await upsertLines(tx, rows);

@@ -31,7 +31,9 @@ export function toOrderView(o: OrderRow, lines: OrderLineRow[]): OrderView {
     shippingAddress: (o.shipping_address as Record<string, unknown> | null) ?? null,
     billingAddress: (o.billing_address as Record<string, unknown> | null) ?? null,
     promisedDelivery:
-      o.promised_earliest && o.promised_latest ? { earliest: o.promised_earliest, latest: o.promised_latest } : null,
+      o.promised_earliest && o.promised_latest
+        ? { earliest: o.promised_earliest, latest: o.promised_latest }
+        : null,
     note: o.note,
     placedAt: o.placed_at.toISOString(),
     cancelledAt: o.cancelled_at?.toISOString() ?? null,

@@ -5,8 +5,17 @@ import type { ShipmentLinesTable, ShipmentsTable } from '../../db/schema.ts';
 export type ShipmentRow = Selectable<ShipmentsTable>;
 export type ShipmentLineRow = Selectable<ShipmentLinesTable>;
 
-export async function findShipment(db: DbOrTx, merchantId: string, id: string): Promise<ShipmentRow | undefined> {
-  return db.selectFrom('shipments').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+export async function findShipment(
+  db: DbOrTx,
+  merchantId: string,
+  id: string,
+): Promise<ShipmentRow | undefined> {
+  return db
+    .selectFrom('shipments')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function findShipmentBySourceForUpdate(
@@ -48,7 +57,11 @@ export async function insertShipmentLines(db: DbOrTx, rows: Insertable<ShipmentL
   if (rows.length > 0) await db.insertInto('shipment_lines').values(rows).execute();
 }
 
-export async function listShipmentsOfOrders(db: DbOrTx, merchantId: string, orderIds: string[]): Promise<ShipmentRow[]> {
+export async function listShipmentsOfOrders(
+  db: DbOrTx,
+  merchantId: string,
+  orderIds: string[],
+): Promise<ShipmentRow[]> {
   if (orderIds.length === 0) return [];
   return db
     .selectFrom('shipments')
@@ -59,7 +72,11 @@ export async function listShipmentsOfOrders(db: DbOrTx, merchantId: string, orde
     .execute();
 }
 
-export async function listShipmentLines(db: DbOrTx, merchantId: string, shipmentIds: string[]): Promise<ShipmentLineRow[]> {
+export async function listShipmentLines(
+  db: DbOrTx,
+  merchantId: string,
+  shipmentIds: string[],
+): Promise<ShipmentLineRow[]> {
   if (shipmentIds.length === 0) return [];
   return db
     .selectFrom('shipment_lines')

@@ -67,7 +67,11 @@ export function shipmentRoutes({ db }: AppDeps): ApiRoute[] {
         const order = await findOrder(db, merchantId, params.id);
         if (!order) throw new NotFoundError('Order', { id: params.id });
         const shipments = await listShipmentsOfOrders(db, merchantId, [order.id]);
-        const lines = await listShipmentLines(db, merchantId, shipments.map((s) => s.id));
+        const lines = await listShipmentLines(
+          db,
+          merchantId,
+          shipments.map((s) => s.id),
+        );
         return { data: shipments.map((s) => toShipmentView(s, lines)) };
       },
     }),

@@ -3,7 +3,12 @@ import { SHIPMENT_STATUSES } from './status.ts';
 
 export const shipmentCreateSchema = z
   .object({
-    externalId: z.string().min(1).max(200).optional().describe('Your id for the parcel; the same id twice is one shipment.'),
+    externalId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Your id for the parcel; the same id twice is one shipment.'),
     carrier: z.string().max(100).optional(),
     service: z.string().max(100).optional(),
     trackingNumber: z.string().trim().min(1).max(100).optional(),

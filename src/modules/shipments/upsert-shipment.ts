@@ -5,7 +5,13 @@ import { ConflictError, UnprocessableError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { listLines, lockOrder, refreshFulfilment } from '../orders/index.ts';
-import { findShipmentBySourceForUpdate, insertShipment, insertShipmentLines, type ShipmentRow, updateShipment } from './repo.ts';
+import {
+  findShipmentBySourceForUpdate,
+  insertShipment,
+  insertShipmentLines,
+  type ShipmentRow,
+  updateShipment,
+} from './repo.ts';
 import { type ShipmentStatus, shipmentLifecycle } from './status.ts';
 
 export interface ShipmentData {
@@ -44,7 +50,9 @@ export async function upsertShipment(opts: {
   const existing = await findShipmentBySourceForUpdate(tx, merchantId, source, data.externalId);
   if (existing) return updateExisting(tx, existing, data);
   if (order.status === 'cancelled') {
-    throw new ConflictError('order_cancelled', `Order ${order.number} is cancelled and cannot ship.`, { orderId: order.id });
+    throw new ConflictError('order_cancelled', `Order ${order.number} is cancelled and cannot ship.`, {
+      orderId: order.id,
+    });
   }
   const lines = await resolveLines(tx, merchantId, data);
   const shipment = await insertShipment(tx, {
@@ -64,15 +72,30 @@ export async function upsertShipment(opts: {
   });
   await insertShipmentLines(
     tx,
-    lines.map((l) => ({ merchant_id: merchantId, shipment_id: shipment.id, order_line_id: l.orderLineId, quantity: l.quantity })),
+    lines.map((l) => ({
+      merchant_id: merchantId,
+      shipment_id: shipment.id,
+      order_line_id: l.orderLineId,
+      quantity: l.quantity,
+    })),
   );
-  await appendEvents(tx, [shipmentEvent(shipment, 'shipment.created', data.shippedAt, { status: shipment.status })]);
+  await appendEvents(tx, [
+    shipmentEvent(shipment, 'shipment.created', data.shippedAt, { status: shipment.status }),
+  ]);
   await refreshFulfilment({ tx, merchantId, orderId: order.id, at: data.shippedAt });
   return { shipmentId: shipment.id, outcome: 'created', notes: [] };
 }
 
-async function updateExisting(tx: DbOrTx, existing: ShipmentRow, data: ShipmentData): Promise<UpsertShipmentResult> {
-  if (existing.source_updated_at && data.sourceUpdatedAt && data.sourceUpdatedAt < existing.source_updated_at) {
+async function updateExisting(
+  tx: DbOrTx,
+  existing: ShipmentRow,
+  data: ShipmentData,
+): Promise<UpsertShipmentResult> {
+  if (
+    existing.source_updated_at &&
+    data.sourceUpdatedAt &&
+    data.sourceUpdatedAt < existing.source_updated_at
+  ) {
     return { shipmentId: existing.id, outcome: 'stale', notes: ['older than the stored version'] };
   }
   const notes: string[] = [];
@@ -106,8 +129,15 @@ async function updateExisting(tx: DbOrTx, existing: ShipmentRow, data: ShipmentD
   }
   const updated = await updateShipment(tx, existing.merchant_id, existing.id, changes);
   const at = data.sourceUpdatedAt ?? new Date();
-  await appendEvents(tx, [shipmentEvent(updated, 'shipment.updated', at, { changed, status: updated.status, previousStatus: current })]);
-  if (changed.includes('status')) await refreshFulfilment({ tx, merchantId: existing.merchant_id, orderId: existing.order_id, at });
+  await appendEvents(tx, [
+    shipmentEvent(updated, 'shipment.updated', at, {
+      changed,
+      status: updated.status,
+      previousStatus: current,
+    }),
+  ]);
+  if (changed.includes('status'))
+    await refreshFulfilment({ tx, merchantId: existing.merchant_id, orderId: existing.order_id, at });
   return { shipmentId: existing.id, outcome: 'updated', notes };
 }
 
@@ -115,7 +145,9 @@ async function resolveLines(tx: DbOrTx, merchantId: string, data: ShipmentData) 
   const orderLines = await listLines(tx, merchantId, [data.orderId]);
   const shippedRows = await tx
     .selectFrom('shipment_lines as sl')
-    .innerJoin('shipments as s', (j) => j.onRef('s.merchant_id', '=', 'sl.merchant_id').onRef('s.id', '=', 'sl.shipment_id'))
+    .innerJoin('shipments as s', (j) =>
+      j.onRef('s.merchant_id', '=', 'sl.merchant_id').onRef('s.id', '=', 'sl.shipment_id'),
+    )
     .select(['sl.order_line_id', 'sl.quantity'])
     .where('sl.merchant_id', '=', merchantId)
     .where('s.order_id', '=', data.orderId)
@@ -123,12 +155,14 @@ async function resolveLines(tx: DbOrTx, merchantId: string, data: ShipmentData) 
     .execute();
   const shipped = new Map<string, number>();
   for (const r of shippedRows) shipped.set(r.order_line_id, (shipped.get(r.order_line_id) ?? 0) + r.quantity);
-  const remaining = (id: string) => (orderLines.find((l) => l.id === id)?.quantity ?? 0) - (shipped.get(id) ?? 0);
+  const remaining = (id: string) =>
+    (orderLines.find((l) => l.id === id)?.quantity ?? 0) - (shipped.get(id) ?? 0);
   if (data.lines.length === 0) {
     const all = orderLines
       .filter((l) => l.requires_shipping && remaining(l.id) > 0)
       .map((l) => ({ orderLineId: l.id, quantity: remaining(l.id) }));
-    if (all.length === 0) throw new UnprocessableError('nothing_to_ship', 'Every line of this order has already shipped.');
+    if (all.length === 0)
+      throw new UnprocessableError('nothing_to_ship', 'Every line of this order has already shipped.');
     return all;
   }
   const merged = new Map<string, number>();
@@ -138,23 +172,38 @@ async function resolveLines(tx: DbOrTx, merchantId: string, data: ShipmentData) 
       throw new UnprocessableError('unknown_line', `Line ${lineId} is not on this order.`, { lineId });
     }
     if (quantity > remaining(lineId)) {
-      throw new UnprocessableError('over_shipped', `Only ${remaining(lineId)} of line ${lineId} is left to ship.`, {
-        lineId,
-        requested: quantity,
-        remaining: remaining(lineId),
-      });
+      throw new UnprocessableError(
+        'over_shipped',
+        `Only ${remaining(lineId)} of line ${lineId} is left to ship.`,
+        {
+          lineId,
+          requested: quantity,
+          remaining: remaining(lineId),
+        },
+      );
     }
   }
   return [...merged].map(([orderLineId, quantity]) => ({ orderLineId, quantity }));
 }
 
-function shipmentEvent(s: ShipmentRow, type: NewEvent['type'], at: Date, payload: Record<string, unknown>): NewEvent {
+function shipmentEvent(
+  s: ShipmentRow,
+  type: NewEvent['type'],
+  at: Date,
+  payload: Record<string, unknown>,
+): NewEvent {
   return {
     merchantId: s.merchant_id,
     type,
     subjectType: 'shipment',
     subjectId: s.id,
     occurredAt: at,
-    payload: { shipmentId: s.id, orderId: s.order_id, carrier: s.carrier, trackingNumber: s.tracking_number, ...payload },
+    payload: {
+      shipmentId: s.id,
+      orderId: s.order_id,
+      carrier: s.carrier,
+      trackingNumber: s.tracking_number,
+      ...payload,
+    },
   };
 }

@@ -14,7 +14,9 @@ export function toShipmentView(s: ShipmentRow, lines: ShipmentLineRow[]): Shipme
     status: s.status,
     shippedAt: s.shipped_at?.toISOString() ?? null,
     deliveredAt: s.delivered_at?.toISOString() ?? null,
-    lines: lines.filter((l) => l.shipment_id === s.id).map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })),
+    lines: lines
+      .filter((l) => l.shipment_id === s.id)
+      .map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })),
     createdAt: s.created_at.toISOString(),
     updatedAt: s.updated_at.toISOString(),
   };

@@ -57,11 +57,17 @@ export async function importOrdersFile(opts: {
   const started = Date.now();
   const merchant = await findMerchant(opts.db, opts.merchantId);
   if (!merchant) throw new NotFoundError('Merchant', { id: opts.merchantId });
-  if (!existsSync(opts.file)) throw new ValidationError(`No such file: ${opts.file}`, undefined, 'file_not_found');
+  if (!existsSync(opts.file))
+    throw new ValidationError(`No such file: ${opts.file}`, undefined, 'file_not_found');
   const size = (await stat(opts.file)).size;
   const sha256 = await hashFile(opts.file);
   const format = opts.format ?? (await detectFormat(opts.file));
-  const run = await findOrStartRun(opts.db, { merchantId: merchant.id, fileName: path.basename(opts.file), sha256, format });
+  const run = await findOrStartRun(opts.db, {
+    merchantId: merchant.id,
+    fileName: path.basename(opts.file),
+    sha256,
+    format,
+  });
   const reportPath = opts.reportPath ?? `${opts.file.replace(/\.(gz|xz)$/, '')}.rejected.csv`;
   const summary = (extra: Partial<ImportSummary>): ImportSummary => ({
     importId: run.id,
@@ -79,16 +85,30 @@ export async function importOrdersFile(opts: {
     ...extra,
   });
   if (run.status === 'finished') {
-    return summary({ alreadyImported: true, rowsRead: run.rows_read, ordersImported: run.orders_imported, linesImported: run.lines_imported, rowsRejected: run.rows_rejected });
+    return summary({
+      alreadyImported: true,
+      rowsRead: run.rows_read,
+      ordersImported: run.orders_imported,
+      linesImported: run.lines_imported,
+      rowsRejected: run.rows_rejected,
+    });
   }
 
   const currency = (opts.currency ?? (format === 'uci' ? 'GBP' : merchant.currency)).toUpperCase();
   const reader: OrderRowReader =
-    format === 'uci' ? uciReader({ currency }) : format === 'jsonl' ? jsonlReader() : nativeCsvReader({ currency });
+    format === 'uci'
+      ? uciReader({ currency })
+      : format === 'jsonl'
+        ? jsonlReader()
+        : nativeCsvReader({ currency });
   const skipUntil = run.rows_read;
   const report = new RejectionReport(reportPath, skipUntil > 0);
   const batchSize = opts.batchSize ?? (format === 'jsonl' ? 500 : 1000);
-  const bar = opts.progress ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {orders} orders | {rejected} rejected | ETA {eta}s' }) : null;
+  const bar = opts.progress
+    ? new SingleBar({
+        format: 'importing [{bar}] {percentage}% | {orders} orders | {rejected} rejected | ETA {eta}s',
+      })
+    : null;
   bar?.start(size, 0, { orders: 0, rejected: 0 });
 
   const totals = { orders: 0, lines: 0, rejected: 0 };
@@ -99,9 +119,26 @@ export async function importOrdersFile(opts: {
     batch = [];
     const rejectedNow = reader.rejected.filter((r) => r.row <= checkpoint);
     const written = await withTransaction(opts.db, async (tx) => {
-      const w = await writeOrderBatch({ tx, merchantId: merchant.id, source: SOURCE, defaultLocale: merchant.locale, orders });
-      const dupRows = w.duplicates.flatMap((o) => o.rows.map((row) => ({ row, reason: `order ${o.data.number} was already imported`, raw: '' })));
-      await advanceRun(tx, { merchantId: merchant.id, id: run.id }, { rowsRead: checkpoint, orders: w.orders, lines: w.lines, rejected: rejectedNow.length + dupRows.length });
+      const w = await writeOrderBatch({
+        tx,
+        merchantId: merchant.id,
+        source: SOURCE,
+        defaultLocale: merchant.locale,
+        orders,
+      });
+      const dupRows = w.duplicates.flatMap((o) =>
+        o.rows.map((row) => ({ row, reason: `order ${o.data.number} was already imported`, raw: '' })),
+      );
+      await advanceRun(
+        tx,
+        { merchantId: merchant.id, id: run.id },
+        {
+          rowsRead: checkpoint,
+          orders: w.orders,
+          lines: w.lines,
+          rejected: rejectedNow.length + dupRows.length,
+        },
+      );
       return { ...w, dupRows };
     });
     report.write([...rejectedNow, ...written.dupRows]);
@@ -112,7 +149,9 @@ export async function importOrdersFile(opts: {
   };
 
   const { rows, bytes } = openRows(opts.file, format);
-  bytes.on('data', (chunk: Buffer | string) => bar?.increment(chunk.length, { orders: totals.orders, rejected: totals.rejected }));
+  bytes.on('data', (chunk: Buffer | string) =>
+    bar?.increment(chunk.length, { orders: totals.orders, rejected: totals.rejected }),
+  );
   for await (const row of rows) {
     rowNumber++;
     if (rowNumber <= skipUntil) continue;
@@ -135,7 +174,12 @@ export async function importOrdersFile(opts: {
       subjectType: 'import',
       subjectId: run.id,
       occurredAt: new Date(),
-      payload: { file: path.basename(opts.file), orders: done.orders_imported, lines: done.lines_imported, rejected: done.rows_rejected },
+      payload: {
+        file: path.basename(opts.file),
+        orders: done.orders_imported,
+        lines: done.lines_imported,
+        rejected: done.rows_rejected,
+      },
     });
     return done;
   });
@@ -163,7 +207,11 @@ function decompressed(file: string): Readable {
   if (file.endsWith('.xz')) {
     const child = spawn('xz', ['-dc', file], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.on('error', () => {
-      throw new ValidationError('Reading .xz files needs the xz program; decompress the file first.', undefined, 'xz_missing');
+      throw new ValidationError(
+        'Reading .xz files needs the xz program; decompress the file first.',
+        undefined,
+        'xz_missing',
+      );
     });
     return child.stdout;
   }
@@ -173,7 +221,12 @@ function decompressed(file: string): Readable {
 async function detectFormat(file: string): Promise<ImportFormat> {
   const base = file.replace(/\.(gz|xz)$/, '');
   if (base.endsWith('.jsonl') || base.endsWith('.ndjson')) return 'jsonl';
-  if (!base.endsWith('.csv')) throw new ValidationError('Give a .csv or .jsonl file (optionally .gz or .xz), or pass --format.', undefined, 'unknown_format');
+  if (!base.endsWith('.csv'))
+    throw new ValidationError(
+      'Give a .csv or .jsonl file (optionally .gz or .xz), or pass --format.',
+      undefined,
+      'unknown_format',
+    );
   const stream = decompressed(file);
   const lines = createInterface({ input: stream });
   let header = '';
@@ -183,15 +236,27 @@ async function detectFormat(file: string): Promise<ImportFormat> {
   }
   lines.close();
   stream.destroy();
-  const columns = header.replace(/^\uFEFF/, '').split(',').map((c) => c.replace(/^"|"$/g, '').trim());
+  const columns = header
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((c) => c.replace(/^"|"$/g, '').trim());
   return isUciHeader(columns) ? 'uci' : 'csv';
 }
 
-function openRows(file: string, format: ImportFormat): { rows: AsyncIterable<Record<string, string> | string>; bytes: Readable } {
+function openRows(
+  file: string,
+  format: ImportFormat,
+): { rows: AsyncIterable<Record<string, string> | string>; bytes: Readable } {
   const bytes = decompressed(file);
-  if (format === 'jsonl') return { rows: createInterface({ input: bytes, crlfDelay: Number.POSITIVE_INFINITY }), bytes };
+  if (format === 'jsonl')
+    return { rows: createInterface({ input: bytes, crlfDelay: Number.POSITIVE_INFINITY }), bytes };
   const parser = bytes.pipe(
-    parseCsv({ columns: (h: string[]) => h.map((c) => c.replace(/^\uFEFF/, '').trim()), bom: true, relax_column_count: true, skip_empty_lines: true }),
+    parseCsv({
+      columns: (h: string[]) => h.map((c) => c.replace(/^\uFEFF/, '').trim()),
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }),
   );
   return { rows: parser, bytes };
 }
@@ -209,7 +274,8 @@ class RejectionReport {
       this.out = createWriteStream(this.file, { flags: this.append ? 'a' : 'w' });
       if (!this.append) this.out.write('row,reason,raw\n');
     }
-    for (const r of rows.sort((a, b) => a.row - b.row)) this.out.write(`${r.row},${csv(r.reason)},${csv(r.raw)}\n`);
+    for (const r of rows.sort((a, b) => a.row - b.row))
+      this.out.write(`${r.row},${csv(r.reason)},${csv(r.raw)}\n`);
   }
   close(): Promise<void> {
     return new Promise((resolve) => (this.out ? this.out.end(resolve) : resolve()));

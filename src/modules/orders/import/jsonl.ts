@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderDataFromApi } from '../create-order.ts';
 import { orderCreateSchema } from '../schemas.ts';
-import type { ImportOrder, OrderRowReader, RejectedRow } from './types.ts';
+import type { OrderRowReader, RejectedRow } from './types.ts';
 
 /** JSON Lines: one order per line in the REST API's create-order shape, plus a historical status. */
 const jsonlOrder = orderCreateSchema.extend({
@@ -25,7 +25,10 @@ export function jsonlReader(): OrderRowReader {
       }
       const result = jsonlOrder.safeParse(parsed);
       if (!result.success) {
-        const reason = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'order'}: ${i.message}`).join('; ');
+        const reason = result.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || 'order'}: ${i.message}`)
+          .join('; ');
         rejected.push({ row: rowNumber, reason, raw: text.slice(0, 500) });
         return [];
       }
@@ -37,7 +40,11 @@ export function jsonlReader(): OrderRowReader {
         if (status === 'cancelled') data.cancelledAt = data.placedAt;
         return [{ data, status, rows: [rowNumber] }];
       } catch (err) {
-        rejected.push({ row: rowNumber, reason: err instanceof Error ? err.message : String(err), raw: text.slice(0, 500) });
+        rejected.push({
+          row: rowNumber,
+          reason: err instanceof Error ? err.message : String(err),
+          raw: text.slice(0, 500),
+        });
         return [];
       }
     },

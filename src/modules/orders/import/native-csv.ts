@@ -11,10 +11,38 @@ import type { ImportOrder, OrderRowReader, RejectedRow } from './types.ts';
  * rows of one order next to each other. Amounts are decimals in major units ("12.50"). See docs/import.md.
  */
 export const NATIVE_COLUMNS = [
-  'order_number', 'placed_at', 'currency', 'email', 'phone', 'customer_id', 'first_name', 'last_name', 'locale',
-  'channel', 'campaign_tags', 'status', 'payment_status', 'shipping_method', 'shipping_price', 'taxes_included',
-  'ship_country', 'ship_region', 'ship_city', 'ship_postal_code', 'sku', 'product_id', 'variant_id', 'title',
-  'variant_title', 'brand', 'size', 'color', 'quantity', 'unit_price', 'line_discount', 'line_tax',
+  'order_number',
+  'placed_at',
+  'currency',
+  'email',
+  'phone',
+  'customer_id',
+  'first_name',
+  'last_name',
+  'locale',
+  'channel',
+  'campaign_tags',
+  'status',
+  'payment_status',
+  'shipping_method',
+  'shipping_price',
+  'taxes_included',
+  'ship_country',
+  'ship_region',
+  'ship_city',
+  'ship_postal_code',
+  'sku',
+  'product_id',
+  'variant_id',
+  'title',
+  'variant_title',
+  'brand',
+  'size',
+  'color',
+  'quantity',
+  'unit_price',
+  'line_discount',
+  'line_tax',
 ] as const;
 
 const STATUSES = ['placed', 'shipped', 'delivered', 'cancelled'] as const;
@@ -50,7 +78,13 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
     const phone = normalizePhone(r.phone, country);
     const taxesIncluded = /^(true|1|yes)$/i.test(r.taxes_included ?? '');
     const shipping = r.shipping_price ? toMinor(r.shipping_price, currency) : 0;
-    const totals = computeTotals({ lines: o.lines, orderDiscount: 0, shipping, shippingTax: 0, taxesIncluded });
+    const totals = computeTotals({
+      lines: o.lines,
+      orderDiscount: 0,
+      shipping,
+      shippingTax: 0,
+      taxesIncluded,
+    });
     const status = (r.status || 'delivered') as ImportOrder['status'];
     return [
       {
@@ -63,7 +97,10 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
           currency,
           locale: matchLocale(r.locale) ?? null,
           channel: r.channel || 'web',
-          campaignTags: (r.campaign_tags ?? '').split('|').map((t) => t.trim()).filter(Boolean),
+          campaignTags: (r.campaign_tags ?? '')
+            .split('|')
+            .map((t) => t.trim())
+            .filter(Boolean),
           tags: [],
           customer: {
             externalId: r.customer_id || null,
@@ -83,7 +120,12 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
           taxesIncluded,
           totals,
           shippingAddress: country
-            ? { country, region: r.ship_region || null, city: r.ship_city || null, postalCode: r.ship_postal_code || null }
+            ? {
+                country,
+                region: r.ship_region || null,
+                city: r.ship_city || null,
+                postalCode: r.ship_postal_code || null,
+              }
             : null,
           billingAddress: null,
           promisedEarliest: null,
@@ -101,9 +143,12 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
   function lineOf(r: Record<string, string>, currency: string): LineData | string {
     const quantity = Number(r.quantity);
     if (!r.title?.trim()) return 'title is empty';
-    if (!Number.isInteger(quantity) || quantity <= 0) return `quantity "${r.quantity}" is not a positive whole number`;
-    if (!/^\d+(\.\d+)?$/.test(r.unit_price ?? '')) return `unit_price "${r.unit_price}" is not a non-negative decimal`;
-    if (r.currency && !isCurrency(r.currency.toUpperCase())) return `currency "${r.currency}" is not ISO 4217`;
+    if (!Number.isInteger(quantity) || quantity <= 0)
+      return `quantity "${r.quantity}" is not a positive whole number`;
+    if (!/^\d+(\.\d+)?$/.test(r.unit_price ?? ''))
+      return `unit_price "${r.unit_price}" is not a non-negative decimal`;
+    if (r.currency && !isCurrency(r.currency.toUpperCase()))
+      return `currency "${r.currency}" is not ISO 4217`;
     const productId = r.product_id || r.sku || null;
     return {
       externalId: null,
@@ -138,11 +183,16 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
       }
       const order = orderColumns.safeParse(r);
       if (!order.success) {
-        rejected.push({ row: rowNumber, reason: order.error.issues.map((i) => i.message).join('; '), raw: Object.values(r).join(',') });
+        rejected.push({
+          row: rowNumber,
+          reason: order.error.issues.map((i) => i.message).join('; '),
+          raw: Object.values(r).join(','),
+        });
         return out;
       }
       const line = lineOf(r, (r.currency || open.first.currency || opts.currency).toUpperCase());
-      if (typeof line === 'string') rejected.push({ row: rowNumber, reason: line, raw: Object.values(r).join(',') });
+      if (typeof line === 'string')
+        rejected.push({ row: rowNumber, reason: line, raw: Object.values(r).join(',') });
       else {
         open.lines.push(line);
         open.rows.push(rowNumber);

@@ -12,7 +12,14 @@ export async function findOrStartRun(
 ): Promise<ImportRunRow> {
   await db
     .insertInto('import_runs')
-    .values({ merchant_id: r.merchantId, id: newId('imp'), file_name: r.fileName, file_sha256: r.sha256, format: r.format, status: 'running' })
+    .values({
+      merchant_id: r.merchantId,
+      id: newId('imp'),
+      file_name: r.fileName,
+      file_sha256: r.sha256,
+      format: r.format,
+      status: 'running',
+    })
     .onConflict((oc) => oc.columns(['merchant_id', 'file_sha256']).doNothing())
     .execute();
   return db

@@ -10,8 +10,26 @@ const SHIPPING_CODES = new Set(['POST', 'DOT', 'C2']);
 const DISCOUNT_CODES = new Set(['D']);
 const FEE_CODES = new Set(['AMAZONFEE', 'BANK CHARGES', 'CRUK', 'B', 'ADJUST', 'ADJUST2']);
 
-export const UCI_HEADERS = ['InvoiceNo', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'UnitPrice', 'CustomerID', 'Country'];
-export const UCI_II_HEADERS = ['Invoice', 'StockCode', 'Description', 'Quantity', 'InvoiceDate', 'Price', 'Customer ID', 'Country'];
+export const UCI_HEADERS = [
+  'InvoiceNo',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'UnitPrice',
+  'CustomerID',
+  'Country',
+];
+export const UCI_II_HEADERS = [
+  'Invoice',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'Price',
+  'Customer ID',
+  'Country',
+];
 
 export function isUciHeader(header: string[]): boolean {
   const h = new Set(header.map((x) => x.trim()));
@@ -42,18 +60,28 @@ export function uciReader(opts: { currency: string }): OrderRowReader {
   function finish(o: OpenOrder | null): ImportOrder[] {
     if (!o) return [];
     if (o.lines.length === 0) {
-      for (const row of o.rows) rejected.push({ row, reason: `invoice ${o.invoice} has no merchandise lines`, raw: '' });
+      for (const row of o.rows)
+        rejected.push({ row, reason: `invoice ${o.invoice} has no merchandise lines`, raw: '' });
       return [];
     }
     const r = o.firstRow;
-    const placedAt = DateTime.fromFormat(r.InvoiceDate ?? '', 'yyyy-MM-dd HH:mm:ss', { zone: 'Europe/London' });
+    const placedAt = DateTime.fromFormat(r.InvoiceDate ?? '', 'yyyy-MM-dd HH:mm:ss', {
+      zone: 'Europe/London',
+    });
     if (!placedAt.isValid) {
-      for (const row of o.rows) rejected.push({ row, reason: `invoice date "${r.InvoiceDate}" is not YYYY-MM-DD HH:MM:SS`, raw: '' });
+      for (const row of o.rows)
+        rejected.push({ row, reason: `invoice date "${r.InvoiceDate}" is not YYYY-MM-DD HH:MM:SS`, raw: '' });
       return [];
     }
     const customerId = (r.CustomerID ?? r['Customer ID'] ?? '').replace(/\.0+$/, '').trim();
     const country = (r.Country ?? '').trim();
-    const totals = computeTotals({ lines: o.lines, orderDiscount: o.discount, shipping: o.shipping, shippingTax: 0, taxesIncluded: true });
+    const totals = computeTotals({
+      lines: o.lines,
+      orderDiscount: o.discount,
+      shipping: o.shipping,
+      shippingTax: 0,
+      taxesIncluded: true,
+    });
     return [
       {
         status: 'delivered',
@@ -99,16 +127,28 @@ export function uciReader(opts: { currency: string }): OrderRowReader {
       const out: ImportOrder[] = [];
       if (!open || open.invoice !== invoice) {
         out.push(...finish(open));
-        open = { invoice, firstRow: r, lines: [], shipping: 0, discount: 0, rows: [], firstRowNumber: rowNumber };
+        open = {
+          invoice,
+          firstRow: r,
+          lines: [],
+          shipping: 0,
+          discount: 0,
+          rows: [],
+          firstRowNumber: rowNumber,
+        };
       }
       const code = (r.StockCode ?? '').trim();
       const quantity = Number(r.Quantity);
       const priceText = (r.UnitPrice ?? r.Price ?? '').trim();
       if (!invoice) reject(rowNumber, 'no invoice number', r);
-      else if (invoice.startsWith('C')) reject(rowNumber, 'cancellation invoice (a credit note, not an order)', r);
-      else if (!Number.isInteger(quantity) || quantity <= 0) reject(rowNumber, `quantity "${r.Quantity}" is not a positive whole number`, r);
-      else if (!/^-?\d+(\.\d+)?$/.test(priceText)) reject(rowNumber, `unit price "${priceText}" is not a number`, r);
-      else if (Number(priceText) < 0) reject(rowNumber, 'negative unit price (a bad-debt adjustment, not a sale)', r);
+      else if (invoice.startsWith('C'))
+        reject(rowNumber, 'cancellation invoice (a credit note, not an order)', r);
+      else if (!Number.isInteger(quantity) || quantity <= 0)
+        reject(rowNumber, `quantity "${r.Quantity}" is not a positive whole number`, r);
+      else if (!/^-?\d+(\.\d+)?$/.test(priceText))
+        reject(rowNumber, `unit price "${priceText}" is not a number`, r);
+      else if (Number(priceText) < 0)
+        reject(rowNumber, 'negative unit price (a bad-debt adjustment, not a sale)', r);
       else if (FEE_CODES.has(code)) reject(rowNumber, `stock code ${code} is a fee, not merchandise`, r);
       else if (SHIPPING_CODES.has(code)) {
         open.shipping += quantity * toMinor(priceText, opts.currency);

@@ -116,8 +116,15 @@ export async function writeOrderBatch(opts: {
 }
 
 /** One customer id (or null for a guest) per order: by the file's customer id, then by email; new ones created. */
-async function resolveCustomers(tx: DbOrTx, merchantId: string, source: string, orders: ImportOrder[]): Promise<Array<string | null>> {
-  const externalIds = [...new Set(orders.map((o) => o.data.customer.externalId).filter((x): x is string => Boolean(x)))];
+async function resolveCustomers(
+  tx: DbOrTx,
+  merchantId: string,
+  source: string,
+  orders: ImportOrder[],
+): Promise<Array<string | null>> {
+  const externalIds = [
+    ...new Set(orders.map((o) => o.data.customer.externalId).filter((x): x is string => Boolean(x))),
+  ];
   const emails = [...new Set(orders.map((o) => o.data.email).filter((x): x is string => Boolean(x)))];
   const byExternal = new Map<string, string>();
   const byEmail = new Map<string, string>();
@@ -125,7 +132,9 @@ async function resolveCustomers(tx: DbOrTx, merchantId: string, source: string, 
     if (externalIds.length > 0) {
       const { rows } = await sql<{ external_id: string; customer_id: string }>`
         SELECT external_id, customer_id FROM customer_identities
-        WHERE merchant_id = ${merchantId} AND source = ${source} AND external_id = ANY(${externalIds}::text[])`.execute(tx);
+        WHERE merchant_id = ${merchantId} AND source = ${source} AND external_id = ANY(${externalIds}::text[])`.execute(
+        tx,
+      );
       for (const r of rows) byExternal.set(r.external_id, r.customer_id);
     }
     if (emails.length > 0) {
@@ -157,7 +166,14 @@ async function resolveCustomers(tx: DbOrTx, merchantId: string, source: string, 
         locale: o.data.customer.locale ?? null,
       });
     }
-    if (ext) newIdentities.push({ merchant_id: merchantId, source, external_id: ext, customer_id: id, channel: o.data.channel });
+    if (ext)
+      newIdentities.push({
+        merchant_id: merchantId,
+        source,
+        external_id: ext,
+        customer_id: id,
+        channel: o.data.channel,
+      });
   }
   if (newCustomers.size > 0) {
     await sql`
