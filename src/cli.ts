@@ -1,13 +1,16 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { ZodError } from 'zod';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { Db } from './db/pool.ts';
 import { seedDemo } from './demo/seed.ts';
 import { VERSION } from './http/app.ts';
-import { AppError } from './lib/errors.ts';
+import { AppError, NotFoundError } from './lib/errors.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { openDatabase, type Platform, startPlatform } from './main.ts';
 import {
   createApiKey,
   createMerchant,
+  findMerchant,
   type IntegrationInput,
   listApiKeys,
   listMerchants,
@@ -45,6 +48,10 @@ async function withDatabase<T>(
     await handle.database.close();
     await handle.embedded?.stop();
   }
+}
+
+async function requireMerchant(db: Db, id: string): Promise<void> {
+  if (!(await findMerchant(db, id))) throw new NotFoundError(`Merchant ${id}`);
 }
 
 function runUntilSignal(platform: Platform) {
@@ -208,9 +215,10 @@ keys
   .option('--name <name>', 'what the key is for', 'cli')
   .option('--json', 'print JSON')
   .action(async (o) => {
-    const key = await withDatabase(({ database }) =>
-      createApiKey({ db: database.db, merchantId: o.merchant, name: o.name }),
-    );
+    const key = await withDatabase(async ({ database }) => {
+      await requireMerchant(database.db, o.merchant);
+      return createApiKey({ db: database.db, merchantId: o.merchant, name: o.name });
+    });
     console.log(o.json ? JSON.stringify(key) : `API key (shown only now): ${key.apiKey}`);
   });
 keys
@@ -227,7 +235,10 @@ keys
   .command('list')
   .requiredOption('--merchant <id>')
   .action(async (o) => {
-    const rows = await withDatabase(({ database }) => listApiKeys(database.db, o.merchant));
+    const rows = await withDatabase(async ({ database }) => {
+      await requireMerchant(database.db, o.merchant);
+      return listApiKeys(database.db, o.merchant);
+    });
     for (const k of rows)
       console.log(`${k.id}  ${k.name}  ${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}`);
   });
@@ -272,6 +283,11 @@ importCmd
     console.log(JSON.stringify(summary, null, 2));
   });
 
+/** `logoUrl` -> `logo-url`, as the option was typed. */
+function optionName(path: PropertyKey[]): string {
+  return path.map((p) => String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join('.');
+}
+
 function fail(message: string): never {
   console.error(`error: ${message}`);
   process.exit(2);
@@ -279,7 +295,9 @@ function fail(message: string): never {
 
 program.parseAsync(process.argv).catch((err) => {
   if (err instanceof ConfigError) console.error(err.message);
-  else if (err instanceof AppError) {
+  else if (err instanceof ZodError) {
+    for (const issue of err.issues) console.error(`error: --${optionName(issue.path)}: ${issue.message}`);
+  } else if (err instanceof AppError) {
     console.error(`error: ${err.message} (${err.code})`);
     if (err.details) console.error(JSON.stringify(err.details, null, 2));
   } else console.error(err instanceof Error ? (err.stack ?? err.message) : err);

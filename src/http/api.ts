@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { sha256Hex } from '../lib/crypto.ts';
-import { ValidationError } from '../lib/errors.ts';
+import { AppError, ValidationError } from '../lib/errors.ts';
 import { merchantFromRequest } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { zodIssues } from './errors.ts';
@@ -44,6 +44,11 @@ export function registerApiRoutes(app: FastifyInstance, routes: ApiRoute[], deps
       bodyLimit: route.bodyLimit,
       handler: async (request, reply) => {
         const merchantId = await merchantFromRequest(deps.db, request);
+        // The API speaks JSON only; a form or text body must not be read as if it were the same request.
+        const type = request.headers['content-type'];
+        if (request.body !== undefined && type !== undefined && !/^application\/json\b/i.test(type)) {
+          throw new AppError('unsupported_media_type', 'Send the body as application/json.', 415);
+        }
         request.log = request.log.child({ merchantId });
         const params = parse(route.params, request.params, 'params');
         const query = parse(route.query, request.query, 'query');

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import secureJson from 'secure-json-parse';
+import { createOrderIntake } from '../integrations/intake.ts';
 import { registerShopifyWebhook } from '../integrations/shopify/routes.ts';
 import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.ts';
 import { ValidationError } from '../lib/errors.ts';
@@ -96,7 +97,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: deps.config.PUBLIC_URL });
   app.get('/api/v1/openapi.json', async () => openapi);
 
-  registerShopifyWebhook(app, deps);
-  registerWooCommerceWebhook(app, deps);
+  const intake = createOrderIntake({ db: deps.db, logger: deps.logger });
+  registerShopifyWebhook(app, deps, intake);
+  registerWooCommerceWebhook(app, deps, intake);
   return app;
 }

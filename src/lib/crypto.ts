@@ -27,7 +27,8 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
 
 /**
  * Checks `signature` (as the sender encoded it) against HMAC-SHA256(secret, rawBody) in constant time.
- * Decoding a malformed signature yields a buffer of the wrong length, which simply fails.
+ * The comparison is on the encoded text, so trailing junk or a second signature appended does not pass
+ * (Buffer.from would silently stop decoding at it).
  */
 export function verifyHmacSha256(opts: {
   secret: string | Buffer;
@@ -36,9 +37,9 @@ export function verifyHmacSha256(opts: {
   encoding: 'base64' | 'hex';
 }): boolean {
   if (!opts.signature) return false;
-  const expected = hmacSha256(opts.secret, opts.rawBody);
-  const given = Buffer.from(opts.signature.trim(), opts.encoding);
-  return constantTimeEqual(expected, given);
+  const expected = hmacSha256(opts.secret, opts.rawBody).toString(opts.encoding);
+  const given = opts.encoding === 'hex' ? opts.signature.trim().toLowerCase() : opts.signature.trim();
+  return constantTimeEqual(Buffer.from(expected), Buffer.from(given));
 }
 
 export function randomToken(bytes = 24): string {
@@ -87,8 +88,8 @@ export function verifyToken<T = Record<string, unknown>>(token: string, secretKe
   const dot = token.lastIndexOf('.');
   if (dot <= 0) return null;
   const body = token.slice(0, dot);
-  const expected = hmacSha256(`afterglow-token:${secretKey}`, body).subarray(0, 16);
-  if (!constantTimeEqual(expected, Buffer.from(token.slice(dot + 1), 'base64url'))) return null;
+  const expected = hmacSha256(`afterglow-token:${secretKey}`, body).subarray(0, 16).toString('base64url');
+  if (!constantTimeEqual(Buffer.from(expected), Buffer.from(token.slice(dot + 1)))) return null;
   try {
     return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
   } catch {

@@ -1,7 +1,7 @@
 import { ValidationError } from './errors.ts';
 
 /**
- * Opaque cursors for keyset pagination: the sort value and id of the last row seen, base64url-encoded.
+ * Opaque cursors for keyset pagination: the sort timestamp and id of the last row seen, base64url-encoded.
  * Stable under inserts, unlike offsets.
  */
 export function encodeCursor(sortValue: string, id: string): string {
@@ -11,7 +11,12 @@ export function encodeCursor(sortValue: string, id: string): string {
 export function decodeCursor(cursor: string): { sortValue: string; id: string } {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      !Number.isNaN(Date.parse(parsed[0]))
+    ) {
       return { sortValue: parsed[0], id: parsed[1] };
     }
   } catch {

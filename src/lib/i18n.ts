@@ -17,7 +17,8 @@ export function matchLocale(value: string | null | undefined): Locale | undefine
   const tag = value.trim().replace('_', '-');
   const exact = SUPPORTED_LOCALES.find((l) => l.toLowerCase() === tag.toLowerCase());
   if (exact) return exact;
-  return BY_LANGUAGE[tag.split('-')[0]!.toLowerCase()];
+  const language = tag.split('-')[0]!.toLowerCase();
+  return Object.hasOwn(BY_LANGUAGE, language) ? BY_LANGUAGE[language] : undefined;
 }
 
 /** Picks from an Accept-Language header, honouring q-values. */
@@ -27,7 +28,7 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale | u
     .split(',')
     .map((part) => {
       const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())).find(Boolean);
+      const q = params.map((p) => /^q=([\d.]+)$/i.exec(p.trim())).find(Boolean);
       return { tag: tag ?? '', q: q ? Number(q[1]) : 1 };
     })
     .filter((x) => x.tag && x.q > 0)

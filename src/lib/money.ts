@@ -7,6 +7,7 @@ export interface Money {
 }
 
 const exponentCache = new Map<string, number>();
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** Digits after the decimal point for a currency (2 for BRL, 0 for JPY, 3 for KWD). */
 export function currencyExponent(currency: string): number {
@@ -29,13 +30,7 @@ export function currencyExponent(currency: string): number {
 }
 
 export function isCurrency(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    currencyExponent(code);
-    return Intl.supportedValuesOf('currency').includes(code);
-  } catch {
-    return false;
-  }
+  return KNOWN_CURRENCIES.has(code);
 }
 
 const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
@@ -56,7 +51,7 @@ export function toMinor(value: string | number, currency: string): number {
   if (Number(padded[exp]) >= 5) minor += 1;
   if (!Number.isSafeInteger(minor))
     throw new ValidationError(`"${value}" is too large.`, { value }, 'invalid_amount');
-  return sign ? -minor : minor;
+  return sign && minor !== 0 ? -minor : minor;
 }
 
 function numberToPlainString(n: number): string {

@@ -8,7 +8,7 @@ import {
   upsertOrder,
 } from '../../modules/orders/index.ts';
 import { upsertShipment } from '../../modules/shipments/index.ts';
-import { takeWaiting } from '../inbound.ts';
+import { lockOrderRefs, takeWaiting } from '../inbound.ts';
 import type { ApplyResult } from '../ingest.ts';
 import { mapShopifyOrder } from './map-order.ts';
 import { mapShopifyFulfillment, mapShopifyRefundLines, shopifyRefundAmount } from './map-shipping.ts';
@@ -53,7 +53,7 @@ export async function applyShopifyTopic(ctx: Ctx, topic: string, payload: unknow
   return { outcome: 'ignored', notes: [`topic ${topic} is not used`] };
 }
 
-function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
+export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const result = schema.safeParse(payload);
   if (result.success) return result.data;
   throw new ValidationError(
@@ -64,6 +64,7 @@ function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.infer
 }
 
 async function applyOrder(ctx: Ctx, o: z.infer<typeof shopifyOrder>): Promise<ApplyResult> {
+  await lockOrderRefs(ctx.tx, ctx.merchantId, SOURCE, [o.id]);
   const result = await upsertOrder({
     tx: ctx.tx,
     merchantId: ctx.merchantId,
@@ -89,6 +90,7 @@ async function applyOrder(ctx: Ctx, o: z.infer<typeof shopifyOrder>): Promise<Ap
 }
 
 async function applyFulfillment(ctx: Ctx, f: ShopifyFulfillment): Promise<ApplyResult> {
+  await lockOrderRefs(ctx.tx, ctx.merchantId, SOURCE, [f.order_id]);
   const order = await findOrderBySourceForUpdate(ctx.tx, ctx.merchantId, SOURCE, f.order_id);
   if (!order)
     return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${f.order_id}` };
@@ -98,6 +100,7 @@ async function applyFulfillment(ctx: Ctx, f: ShopifyFulfillment): Promise<ApplyR
 }
 
 async function applyRefund(ctx: Ctx, r: ShopifyRefund): Promise<ApplyResult> {
+  await lockOrderRefs(ctx.tx, ctx.merchantId, SOURCE, [r.order_id]);
   const order = await findOrderBySourceForUpdate(ctx.tx, ctx.merchantId, SOURCE, r.order_id);
   if (!order)
     return { outcome: 'deferred', notes: ['order not received yet'], waitingFor: `order:${r.order_id}` };

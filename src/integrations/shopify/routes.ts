@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { DbOrTx } from '../../db/pool.ts';
 import type { AppDeps } from '../../http/deps.ts';
 import { verifyHmacSha256 } from '../../lib/crypto.ts';
 import { AppError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { findIntegration } from '../../modules/merchants/index.ts';
 import { ingestDelivery } from '../ingest.ts';
+import type { IngestOutcome, NewOrderDelivery } from '../intake.ts';
 import { applyShopifyTopic, SOURCE } from './apply.ts';
+import { mapShopifyOrder } from './map-order.ts';
+import { shopifyOrder } from './payloads.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -15,7 +19,11 @@ function header(value: string | string[] | undefined): string | undefined {
  * X-Shopify-Hmac-Sha256 (base64 HMAC-SHA256 of the raw bytes, constant-time), and the delivery recorded
  * once per X-Shopify-Webhook-Id. Answers 200 quickly so Shopify does not retry what we have.
  */
-export function registerShopifyWebhook(app: FastifyInstance, deps: AppDeps): void {
+export function registerShopifyWebhook(
+  app: FastifyInstance,
+  deps: AppDeps,
+  intake: (d: NewOrderDelivery) => Promise<IngestOutcome>,
+): void {
   app.post('/webhooks/shopify', async (request, reply) => {
     const topic = header(request.headers['x-shopify-topic']);
     const domain = header(request.headers['x-shopify-shop-domain']);
@@ -52,23 +60,27 @@ export function registerShopifyWebhook(app: FastifyInstance, deps: AppDeps): voi
     }
     if (request.body === undefined)
       throw new ValidationError('The webhook body is empty.', undefined, 'invalid_json');
-    request.log = request.log.child({ merchantId: shop.merchantId, topic, webhookId });
-    const result = await ingestDelivery({
-      db: deps.db,
-      delivery: {
-        merchantId: shop.merchantId,
-        source: SOURCE,
-        externalId: webhookId,
-        topic,
-        payload: request.body,
-      },
-      apply: (tx) =>
-        applyShopifyTopic(
-          { tx, merchantId: shop.merchantId, defaultLocale: shop.locale },
-          topic,
-          request.body,
-        ),
-    });
+    const ctx = (tx: DbOrTx) => ({ tx, merchantId: shop.merchantId, defaultLocale: shop.locale });
+    const delivery = {
+      merchantId: shop.merchantId,
+      source: SOURCE,
+      externalId: webhookId,
+      topic,
+      payload: request.body,
+    };
+    const apply = (tx: DbOrTx) => applyShopifyTopic(ctx(tx), topic, request.body);
+    // A plain new order goes through the group-committed fast lane; everything else one at a time.
+    const created = topic === 'orders/create' ? shopifyOrder.safeParse(request.body) : null;
+    const result =
+      created?.success && created.data.fulfillments.length === 0 && created.data.refunds.length === 0
+        ? await intake({
+            delivery,
+            data: mapShopifyOrder(created.data),
+            defaultLocale: shop.locale,
+            apply,
+            applyWaiting: (tx, waitingTopic, payload) => applyShopifyTopic(ctx(tx), waitingTopic, payload),
+          })
+        : await ingestDelivery({ db: deps.db, delivery, apply });
     return reply.send({ status: result.outcome, notes: result.notes });
   });
 }

@@ -80,6 +80,11 @@ export async function applyWooOrder(
  * Core WooCommerce has no shipments; the widely used Shipment Tracking extension stores them in
  * `_wc_shipment_tracking_items`. Without it, a "completed" order counts as shipped in one parcel.
  */
+export function hasTracking(o: WooOrder): boolean {
+  const items = o.meta_data.find((m) => m.key === '_wc_shipment_tracking_items')?.value;
+  return Array.isArray(items) && items.length > 0;
+}
+
 function shipmentsOf(o: WooOrder) {
   const items = o.meta_data.find((m) => m.key === '_wc_shipment_tracking_items')?.value;
   const base = {

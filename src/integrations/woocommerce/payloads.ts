@@ -5,8 +5,17 @@ const id = z.union([z.number(), z.string()]).transform(String);
 const money = z.union([z.string(), z.number()]);
 const str = z.string().nullish();
 
+// Only line-item meta carries display_key/display_value; order-level meta is just {id, key, value}. A bare
+// z.unknown() key is required in zod 4, so display_value must be marked optional explicitly.
 const meta = z
-  .array(z.looseObject({ key: z.string(), value: z.unknown(), display_key: str, display_value: z.unknown() }))
+  .array(
+    z.looseObject({
+      key: z.string(),
+      value: z.unknown(),
+      display_key: str,
+      display_value: z.unknown().optional(),
+    }),
+  )
   .default([]);
 
 export const wooAddress = z.looseObject({

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import type { DbOrTx } from '../../db/pool.ts';
 import type { AppDeps } from '../../http/deps.ts';
 import { verifyHmacSha256 } from '../../lib/crypto.ts';
 import { AppError, UnauthorizedError, ValidationError } from '../../lib/errors.ts';
 import { findIntegration } from '../../modules/merchants/index.ts';
 import { ingestDelivery } from '../ingest.ts';
-import { applyWooOrder, parseWooOrder, SOURCE, SUPPORTED_TOPICS } from './apply.ts';
+import type { IngestOutcome, NewOrderDelivery } from '../intake.ts';
+import { applyWooOrder, hasTracking, parseWooOrder, SOURCE, SUPPORTED_TOPICS } from './apply.ts';
+import { mapWooOrder } from './map-order.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -15,7 +18,11 @@ function header(value: string | string[] | undefined): string | undefined {
  * against X-WC-Webhook-Signature (base64 HMAC-SHA256 with the webhook secret, constant-time). WooCommerce
  * retries with a new delivery id, so a delivery is identified by the order and its modification time.
  */
-export function registerWooCommerceWebhook(app: FastifyInstance, deps: AppDeps): void {
+export function registerWooCommerceWebhook(
+  app: FastifyInstance,
+  deps: AppDeps,
+  intake: (d: NewOrderDelivery) => Promise<IngestOutcome>,
+): void {
   app.post('/webhooks/woocommerce', async (request, reply) => {
     const topic = header(request.headers['x-wc-webhook-topic']);
     const source = header(request.headers['x-wc-webhook-source']);
@@ -55,12 +62,30 @@ export function registerWooCommerceWebhook(app: FastifyInstance, deps: AppDeps):
     const externalId = order.date_modified_gmt
       ? `order:${order.id}@${order.date_modified_gmt}`
       : `delivery:${deliveryId ?? Date.now()}`;
-    request.log = request.log.child({ merchantId: store.merchantId, topic });
-    const result = await ingestDelivery({
-      db: deps.db,
-      delivery: { merchantId: store.merchantId, source: SOURCE, externalId, topic, payload: request.body },
-      apply: (tx) => applyWooOrder({ tx, merchantId: store.merchantId, defaultLocale: store.locale }, order),
-    });
+    const ctx = (tx: DbOrTx) => ({ tx, merchantId: store.merchantId, defaultLocale: store.locale });
+    const delivery = {
+      merchantId: store.merchantId,
+      source: SOURCE,
+      externalId,
+      topic,
+      payload: request.body,
+    };
+    const apply = (tx: DbOrTx) => applyWooOrder(ctx(tx), order);
+    // A new order with nothing shipped or refunded yet goes through the group-committed fast lane.
+    const plainNew =
+      topic === 'order.created' &&
+      order.refunds.length === 0 &&
+      order.status !== 'completed' &&
+      !hasTracking(order);
+    const result = plainNew
+      ? await intake({
+          delivery,
+          data: mapWooOrder(order),
+          defaultLocale: store.locale,
+          apply,
+          applyWaiting: async () => ({ outcome: 'ignored', notes: [] }),
+        })
+      : await ingestDelivery({ db: deps.db, delivery, apply });
     return reply.send({ status: result.outcome, notes: result.notes });
   });
 }

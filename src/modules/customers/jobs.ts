@@ -11,7 +11,7 @@ export const refreshStatsTask = defineTask({
     const event = await findEvent(db, merchantId, eventId);
     const customerId = event?.payload.customerId;
     if (typeof customerId !== 'string') return;
-    await refreshCustomerStats(db, merchantId, customerId);
+    await refreshCustomerStats(db, merchantId, [customerId]);
   },
 });
 

@@ -1,6 +1,7 @@
 /** Orders: lines, money, payment and fulfilment lifecycles, refunds. Every change appends a domain event. */
 export { cancelOrder, lockOrder, markOrderPaid, orderEvent, updateOrderDetails } from './change-order.ts';
 export { createOrder, orderDataFromApi } from './create-order.ts';
+export { type CreatedOrder, createOrders, type NewOrder } from './create-orders.ts';
 export { getOrder } from './get-order.ts';
 export { type RefundInput, recordRefund } from './record-refund.ts';
 export { refreshFulfilment } from './refresh-fulfilment.ts';

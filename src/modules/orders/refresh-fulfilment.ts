@@ -5,6 +5,14 @@ import { lockOrder, orderEvent } from './change-order.ts';
 import { listLines, shippedQuantities, updateOrder } from './repo.ts';
 import { type OrderStatus, orderLifecycle } from './status.ts';
 
+const ORDER_RANK: Record<OrderStatus, number> = {
+  placed: 0,
+  partially_shipped: 1,
+  shipped: 2,
+  delivered: 3,
+  cancelled: 4,
+};
+
 /**
  * Moves the order to partially_shipped, shipped or delivered from what its shipments say, in the caller's
  * transaction, appending order.partially_shipped / order.shipped / order.delivered when it moves.
@@ -40,8 +48,11 @@ export async function refreshFulfilment(opts: {
         : 'placed';
   if (target === current || !orderLifecycle.can(current, target)) return current;
   await updateOrder(tx, merchantId, orderId, { status: target });
-  await appendEvents(tx, [
-    { ...orderEvent(order, `order.${target}` as 'order.shipped'), occurredAt: opts.at },
-  ]);
+  // Moving back (a voided shipment) is news about the order, not a second "placed" or "shipped".
+  const forward = ORDER_RANK[target] > ORDER_RANK[current];
+  const event = forward
+    ? orderEvent(order, `order.${target}` as 'order.shipped')
+    : orderEvent(order, 'order.updated', { changed: ['status'], status: target, previousStatus: current });
+  await appendEvents(tx, [{ ...event, occurredAt: opts.at }]);
   return target;
 }

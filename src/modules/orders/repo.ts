@@ -46,16 +46,6 @@ export async function findOrderBySourceForUpdate(
     .executeTakeFirst();
 }
 
-/** Inserts unless the order already exists (a concurrent delivery of the same order); returns it if inserted. */
-export async function insertOrder(db: DbOrTx, row: Insertable<OrdersTable>): Promise<OrderRow | undefined> {
-  return db
-    .insertInto('orders')
-    .values(row)
-    .onConflict((oc) => oc.columns(['merchant_id', 'source', 'external_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-}
-
 export async function updateOrder(
   db: DbOrTx,
   merchantId: string,

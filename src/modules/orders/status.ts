@@ -6,8 +6,9 @@ import { defineStateMachine } from '../../lib/state-machine.ts';
  */
 export const orderLifecycle = defineStateMachine('order', {
   placed: ['partially_shipped', 'shipped', 'delivered', 'cancelled'],
-  partially_shipped: ['shipped', 'delivered', 'cancelled'],
-  shipped: ['delivered'],
+  // Back to placed / partially_shipped only when a shipment is voided (a label cancelled before pickup).
+  partially_shipped: ['placed', 'shipped', 'delivered', 'cancelled'],
+  shipped: ['placed', 'partially_shipped', 'delivered'],
   delivered: [],
   cancelled: [],
 });

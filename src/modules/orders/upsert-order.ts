@@ -4,11 +4,11 @@ import type { OrderLinesTable, OrdersTable } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import { resolveCustomer } from '../customers/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
+import { createOrders } from './create-orders.ts';
 import { linkCatalogue } from './link-catalogue.ts';
 import {
   deleteLinesExcept,
   findOrderBySourceForUpdate,
-  insertOrder,
   listLines,
   type OrderLineRow,
   type OrderRow,
@@ -51,6 +51,18 @@ export async function upsertOrder(opts: {
   ) {
     return { orderId: existing.id, outcome: 'stale', eventIds: [], notes: ['older than the stored version'] };
   }
+  if (!existing) {
+    const [created] = await createOrders({
+      tx,
+      merchantId,
+      source,
+      defaultLocale: opts.defaultLocale,
+      orders: [{ data }],
+    });
+    // A concurrent delivery of the same order won the insert: apply ours as an update to theirs.
+    if (!created?.orderId) return upsertOrder(opts);
+    return { orderId: created.orderId, outcome: 'created', eventIds: created.eventIds, notes: [] };
+  }
   const customer = await resolveCustomer({
     tx,
     merchantId,
@@ -63,31 +75,9 @@ export async function upsertOrder(opts: {
     },
   });
   const catalogue = await linkCatalogue(tx, merchantId, source, data.lines);
-  const fields = orderFields(data, customer?.customer.id ?? existing?.customer_id ?? null, {
-    locale: data.locale ?? customer?.customer.locale ?? existing?.locale ?? opts.defaultLocale,
+  const fields = orderFields(data, customer?.customer.id ?? existing.customer_id, {
+    locale: data.locale ?? customer?.customer.locale ?? existing.locale,
   });
-  if (!existing) {
-    const id = newId('ord');
-    const inserted = await insertOrder(tx, {
-      merchant_id: merchantId,
-      id,
-      source,
-      external_id: data.externalId,
-      ...fields,
-      status: data.cancelledAt ? 'cancelled' : 'placed',
-      payment_status: data.paymentStatus,
-    });
-    if (!inserted) {
-      // A concurrent delivery of the same order won the insert; apply ours as an update to theirs.
-      return upsertOrder(opts);
-    }
-    await writeLines(tx, merchantId, id, data, catalogue, []);
-    const base = eventBase(merchantId, inserted, data.placedAt);
-    const events: NewEvent[] = [{ ...base, type: 'order.placed' }];
-    if (data.paymentStatus === 'paid') events.push({ ...base, type: 'order.paid' });
-    if (data.cancelledAt) events.push({ ...base, type: 'order.cancelled', occurredAt: data.cancelledAt });
-    return { orderId: id, outcome: 'created', eventIds: await appendEvents(tx, events), notes: [] };
-  }
 
   const notes: string[] = [];
   const previousLines = await listLines(tx, merchantId, [existing.id]);
@@ -185,7 +175,7 @@ function changedFields(
   data: OrderData,
 ): string[] {
   const out: string[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
   if (!same(existing.email, changes.email)) out.push('email');
   if (!same(existing.phone, changes.phone)) out.push('phone');
   if (!same(existing.shipping_address, data.shippingAddress)) out.push('shippingAddress');
@@ -210,6 +200,19 @@ function changedFields(
   );
   if (!same(before, after)) out.push('lines');
   return out;
+}
+
+/** JSON with object keys sorted and empty values dropped: jsonb hands keys back in its own order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== null && x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
 }
 
 async function writeLines(

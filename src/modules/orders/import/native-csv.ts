@@ -52,9 +52,17 @@ const orderColumns = z.object({
   order_number: z.string().min(1, 'order_number is empty'),
   placed_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'placed_at is not an ISO date-time'),
   currency: z.string().optional(),
-  status: z.enum(STATUSES).optional().or(z.literal('')),
-  payment_status: z.enum(PAYMENTS).optional().or(z.literal('')),
+  status: z
+    .union([z.enum(STATUSES), z.literal('')], { error: `status is not one of ${STATUSES.join(', ')}` })
+    .optional(),
+  payment_status: z
+    .union([z.enum(PAYMENTS), z.literal('')], {
+      error: `payment_status is not one of ${PAYMENTS.join(', ')}`,
+    })
+    .optional(),
 });
+
+const DECIMAL = /^\d+(\.\d+)?$/;
 
 interface OpenOrder {
   number: string;
@@ -145,8 +153,11 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
     if (!r.title?.trim()) return 'title is empty';
     if (!Number.isInteger(quantity) || quantity <= 0)
       return `quantity "${r.quantity}" is not a positive whole number`;
-    if (!/^\d+(\.\d+)?$/.test(r.unit_price ?? ''))
-      return `unit_price "${r.unit_price}" is not a non-negative decimal`;
+    for (const column of ['unit_price', 'shipping_price', 'line_discount', 'line_tax'] as const) {
+      const value = r[column] ?? '';
+      if ((value !== '' || column === 'unit_price') && !DECIMAL.test(value))
+        return `${column} "${value}" is not a non-negative decimal`;
+    }
     if (r.currency && !isCurrency(r.currency.toUpperCase()))
       return `currency "${r.currency}" is not ISO 4217`;
     const productId = r.product_id || r.sku || null;
@@ -194,6 +205,8 @@ export function nativeCsvReader(opts: { currency: string }): OrderRowReader {
       if (typeof line === 'string')
         rejected.push({ row: rowNumber, reason: line, raw: Object.values(r).join(',') });
       else {
+        // The order columns come from the order's first good row, not from a row that was rejected.
+        if (open.lines.length === 0) open.first = r;
         open.lines.push(line);
         open.rows.push(rowNumber);
       }
