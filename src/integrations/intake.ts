@@ -34,7 +34,8 @@ export function createOrderIntake(opts: {
 }) {
   return groupCommit<NewOrderDelivery, IngestOutcome>({
     maxBatch: opts.maxBatch ?? 64,
-    maxConcurrent: opts.maxConcurrent ?? 4,
+    // Two batches in flight measured best on 2 cores (docs/benchmarks.md): more only shrinks the batches.
+    maxConcurrent: opts.maxConcurrent ?? 2,
     async run(items) {
       try {
         return await withTransaction(opts.db, (tx) => ingestBatch(tx, items));

@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { TtlCache } from './ttl-cache.ts';
 
 /** Emails are matched case-insensitively and stored trimmed and lower-cased. */
 export function normalizeEmail(value: string | null | undefined): string | null {
@@ -19,6 +20,15 @@ export function normalizePhone(
   if (!value) return null;
   const country =
     defaultCountry && /^[A-Z]{2}$/.test(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
-  const parsed = parsePhoneNumberFromString(value.trim(), country);
-  return parsed?.isValid() ? parsed.number : null;
+  const key = `${country ?? ''}|${value}`;
+  const known = parsedPhones.get(key);
+  if (known !== undefined) return known;
+  const phone = parsePhoneNumberFromString(value.trim(), country);
+  const result = phone?.isValid() ? phone.number : null;
+  parsedPhones.set(key, result);
+  return result;
 }
+
+// Parsing with full metadata costs a quarter of a millisecond, and the same customers' numbers come back
+// with every order they place.
+const parsedPhones = new TtlCache<string, string | null>(10 * 60_000, 50_000);

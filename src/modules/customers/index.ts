@@ -1,6 +1,6 @@
 /** Customers: one person per merchant across every channel they buy through. */
 export { customerTasks } from './jobs.ts';
-export { type CustomerRow, findCustomer, refreshCustomerStats } from './repo.ts';
+export { type CustomerRow, countNewOrders, findCustomer, refreshCustomerStats } from './repo.ts';
 export { resolveCustomer } from './resolve-customer.ts';
 export { type CustomerFacts, type Resolved, resolveCustomers } from './resolve-customers.ts';
 export { customerRoutes } from './routes.ts';

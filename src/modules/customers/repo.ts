@@ -54,6 +54,38 @@ export async function listCustomers(
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
+/**
+ * Adds newly written orders to their customers' counters without re-reading every order they ever placed
+ * (bulk imports: the recount grows with history, this does not).
+ */
+export async function countNewOrders(
+  db: DbOrTx,
+  merchantId: string,
+  orders: Array<{ customerId: string; placedAt: Date }>,
+): Promise<void> {
+  const byCustomer = new Map<string, { customer_id: string; n: number; first_at: string; last_at: string }>();
+  for (const o of orders) {
+    const at = o.placedAt.toISOString();
+    const c = byCustomer.get(o.customerId);
+    if (!c) byCustomer.set(o.customerId, { customer_id: o.customerId, n: 1, first_at: at, last_at: at });
+    else {
+      c.n++;
+      if (at < c.first_at) c.first_at = at;
+      if (at > c.last_at) c.last_at = at;
+    }
+  }
+  if (byCustomer.size === 0) return;
+  await sql`
+    UPDATE customers c SET
+      orders_count = c.orders_count + d.n,
+      first_order_at = LEAST(c.first_order_at, d.first_at),
+      last_order_at = GREATEST(c.last_order_at, d.last_at),
+      updated_at = now()
+    FROM json_to_recordset(${JSON.stringify([...byCustomer.values()])}::json)
+      AS d(customer_id text, n int, first_at timestamptz, last_at timestamptz)
+    WHERE c.merchant_id = ${merchantId} AND c.id = d.customer_id`.execute(db);
+}
+
 /** Recomputes order counters from the orders themselves (idempotent, safe to run any number of times). */
 export async function refreshCustomerStats(
   db: DbOrTx,

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../../db/pool.ts';
-import { refreshCustomerStats } from '../../customers/index.ts';
+import { countNewOrders } from '../../customers/index.ts';
 import { createOrders } from '../create-orders.ts';
 import type { ImportOrder } from './types.ts';
 
@@ -27,7 +27,13 @@ export async function writeOrderBatch(opts: {
   });
   const duplicates = orders.filter((_, i) => !created[i]?.orderId);
   const lines = orders.reduce((sum, o, i) => sum + (created[i]?.orderId ? o.data.lines.length : 0), 0);
-  const touched = [...new Set(created.map((c) => c.customerId).filter((c): c is string => c !== null))];
-  await refreshCustomerStats(tx, merchantId, touched);
+  await countNewOrders(
+    tx,
+    merchantId,
+    orders.flatMap((o, i) => {
+      const c = created[i];
+      return c?.orderId && c.customerId && o.status !== 'cancelled' ? [{ customerId: c.customerId, placedAt: o.data.placedAt }] : [];
+    }),
+  );
   return { orders: orders.length - duplicates.length, lines, duplicates };
 }
