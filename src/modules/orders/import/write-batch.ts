@@ -32,7 +32,9 @@ export async function writeOrderBatch(opts: {
     merchantId,
     orders.flatMap((o, i) => {
       const c = created[i];
-      return c?.orderId && c.customerId && o.status !== 'cancelled' ? [{ customerId: c.customerId, placedAt: o.data.placedAt }] : [];
+      return c?.orderId && c.customerId && o.status !== 'cancelled'
+        ? [{ customerId: c.customerId, placedAt: o.data.placedAt }]
+        : [];
     }),
   );
   return { orders: orders.length - duplicates.length, lines, duplicates };
