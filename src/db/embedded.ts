@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os, { userInfo } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -45,8 +45,8 @@ export async function startEmbeddedPostgres(opts: {
   // As root, the server runs as the `postgres` user, which must be able to reach the cluster directory.
   if (asRoot) await chmod(opts.dataDir, 0o755);
   const created = !existsSync(path.join(clusterDir, 'PG_VERSION'));
-  const binaries = await platformBinaries();
   const ids = asRoot ? await postgresUser() : {};
+  const binaries = asRoot ? await binariesReachableBy(await platformBinaries()) : await platformBinaries();
   if (created) await initCluster({ binaries, clusterDir, password, ids, log });
   const flags = [
     '-c',
@@ -132,6 +132,29 @@ async function platformBinaries(): Promise<Binaries> {
       `No embedded PostgreSQL build for ${process.platform}-${process.arch}. Set DATABASE_URL to use your own PostgreSQL server.`,
     );
   }
+}
+
+/**
+ * As root, the server runs as `postgres`, which may not be allowed into the project folder (a clone in a
+ * 0700 temporary directory, a home directory). Then we run a copy of the binaries kept in the system's temp
+ * folder, one per platform package version.
+ */
+async function binariesReachableBy(b: Binaries): Promise<Binaries> {
+  const native = path.dirname(path.dirname(b.postgres));
+  let version = 'unknown';
+  try {
+    version = JSON.parse(await readFile(path.join(native, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    // An unreadable version only means a less specific cache folder name.
+  }
+  const copy = path.join(os.tmpdir(), `afterglow-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(path.join(copy, 'bin', 'postgres'))) {
+    const staging = `${copy}.${process.pid}`;
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await rename(staging, copy).catch(async () => rm(staging, { recursive: true, force: true }));
+  }
+  return { postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb') };
 }
 
 /** Postgres refuses to run as root; as root we run it as the OS user `postgres`, creating it if needed. */
