@@ -51,11 +51,24 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: 2000,
     logger: workerLogger(opts.logger),
-    preset: { worker: { localQueue: { size: Math.max(concurrency * 2, 20) } } },
+    preset: {
+      worker: {
+        localQueue: { size: Math.max(concurrency * 2, 20) },
+        // With batching on, the pool awaits pending completions when it shuts down; without it a job
+        // finished during shutdown could stay locked (and run again hours later).
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
   });
   runner.promise.catch((err) => opts.logger.error({ err }, 'job worker stopped unexpectedly'));
   return {
     runner,
-    stop: () => runner.stop(),
+    // stop() resolves once the workers are released; the runner's promise once everything (the last
+    // job completions included) is written back.
+    stop: async () => {
+      await runner.stop();
+      await runner.promise.catch(() => {});
+    },
   };
 }
