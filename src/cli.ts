@@ -101,6 +101,8 @@ async function runPlatform(mode: { http: boolean; worker: boolean; demo: boolean
     console.log(
       `  Database   ${platform.embedded ? `embedded PostgreSQL in ${c.DATA_DIR}` : 'DATABASE_URL'}`,
     );
+    if (platform.mailbox)
+      console.log(`  Mailbox    ${url}/dev/mailbox   (outgoing mail is caught here: SMTP_URL is not set)`);
     const d = demo as Awaited<ReturnType<typeof seedDemo>>;
     if (d) {
       console.log(

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { createChannels } from './channels/create-channels.ts';
+import type { DevMailbox } from './channels/email/dev-mailbox.ts';
+import { closeChannels } from './channels/registry.ts';
 import type { Config } from './config.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -6,7 +9,7 @@ import { connectDatabase, type DatabaseHandle } from './db/pool.ts';
 import { buildApp } from './http/app.ts';
 import { startWorker, type WorkerHandle } from './jobs/worker.ts';
 import type { Logger } from './lib/logger.ts';
-import { allTasks } from './tasks.ts';
+import { allTasks, RECURRING } from './tasks.ts';
 
 export interface Platform {
   config: Config;
@@ -15,6 +18,7 @@ export interface Platform {
   embedded: EmbeddedServer | null;
   app: FastifyInstance | null;
   worker: WorkerHandle | null;
+  mailbox: DevMailbox | null;
   /** Finishes in-flight requests and jobs, then closes the database (and the embedded server). */
   stop(): Promise<void>;
 }
@@ -57,12 +61,22 @@ export async function startPlatform(opts: {
 }): Promise<Platform> {
   const { config, logger } = opts;
   const { database, embedded } = await openDatabase(config, logger);
-  const deps = { db: database.db, config, logger };
   let app: FastifyInstance | null = null;
   let worker: WorkerHandle | null = null;
+  // Only processes that send need channels; the dev mailbox lives in the process that sends mail.
+  const { channels, mailbox } = opts.worker ? await createChannels(config) : { channels: {}, mailbox: null };
+  const deps = { db: database.db, config, logger, mailbox };
   try {
     await opts.beforeStart?.({ database, embedded });
-    if (opts.worker) worker = await startWorker({ database, config, logger, tasks: allTasks });
+    if (opts.worker)
+      worker = await startWorker({
+        database,
+        config,
+        logger,
+        tasks: allTasks,
+        channels,
+        recurring: RECURRING,
+      });
     if (opts.http) {
       app = await buildApp(deps);
       await app.listen({ host: config.HOST, port: config.PORT });
@@ -70,6 +84,8 @@ export async function startPlatform(opts: {
   } catch (err) {
     await app?.close();
     await worker?.stop();
+    await closeChannels(channels);
+    await mailbox?.close();
     await database.close();
     await embedded?.stop();
     throw err;
@@ -82,10 +98,13 @@ export async function startPlatform(opts: {
     embedded,
     app,
     worker,
+    mailbox,
     stop() {
       stopping ??= (async () => {
         await app?.close();
         await worker?.stop();
+        await closeChannels(channels);
+        await mailbox?.close();
         await database.close();
         await embedded?.stop();
       })();

@@ -1,5 +1,18 @@
 import type { TaskDefinition } from './jobs/task.ts';
 import { customerTasks } from './modules/customers/index.ts';
+import { journeyTasks } from './modules/journeys/jobs.ts';
+import { messageTasks } from './modules/messages/jobs.ts';
+import { webhookTasks } from './modules/webhooks/jobs.ts';
 
 /** Every background task the worker runs. A task named in event subscriptions must be listed here. */
-export const allTasks: TaskDefinition[] = [...customerTasks];
+export const allTasks: TaskDefinition[] = [
+  ...customerTasks,
+  ...messageTasks,
+  ...journeyTasks,
+  ...webhookTasks,
+];
+
+/** Recurring tasks: cron pattern and task name. */
+export const RECURRING: Array<{ task: string; match: string }> = [
+  { task: 'journeys.tick', match: '* * * * *' },
+];

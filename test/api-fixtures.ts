@@ -78,6 +78,17 @@ const STATE_TABLES: Array<[table: string, columns: string]> = [
   ['events', '*'],
   ['idempotency_keys', '*'],
   ['import_runs', '*'],
+  ['message_templates', '*'],
+  ['messages', '*'],
+  ['consents', '*'],
+  ['suppressions', '*'],
+  ['journeys', '*'],
+  ['journey_versions', '*'],
+  ['journey_enrollments', '*'],
+  ['vouchers', '*'],
+  ['surveys', '*'],
+  ['tasks', '*'],
+  ['webhook_endpoints', '*'],
 ];
 
 /**

@@ -25,6 +25,7 @@ const LIMIT = 2048;
 let t: TestApp;
 let shop: Awaited<ReturnType<typeof createTestMerchant>>;
 let writeRoutes: ApiRoute[];
+let journeyId: string;
 let allRoutes: ApiRoute[];
 
 before(async () => {
@@ -32,6 +33,19 @@ before(async () => {
   shop = await createTestMerchant(t, { currency: 'USD' });
   allRoutes = apiRoutes({ db: t.database.db, config: t.config, logger: silentLogger });
   writeRoutes = allRoutes.filter((r) => r.method === 'POST' || r.method === 'PATCH');
+  const journey = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/journeys',
+    headers: shop.auth,
+    payload: {
+      name: 'fixture',
+      definition: {
+        trigger: { event: 'order.paid' },
+        steps: [{ type: 'send', template: 'payment_confirmed' }],
+      },
+    },
+  });
+  journeyId = journey.json().id;
 });
 after(() => t.close());
 
@@ -45,7 +59,7 @@ async function freshOrder() {
 
 interface WriteCase {
   /** A body the route accepts (the control request answers `status`). */
-  valid(order: { lines: Array<{ id: string }> }): Record<string, unknown>;
+  valid(order: { id: string; lines: Array<{ id: string }> }): Record<string, unknown>;
   status: number;
   /** The valid body with one field of the wrong type, and the path the error must name. */
   wrongType(valid: Record<string, unknown>): { body: Record<string, unknown>; path: string };
@@ -98,6 +112,48 @@ const writeCases: Record<string, WriteCase> = {
       path: 'body.lines.0.quantity',
     }),
   },
+  'POST /api/v1/templates/:key/:locale/preview': {
+    valid: (order) => ({ orderId: order.id }),
+    status: 200,
+    wrongType: (v) => ({ body: { ...v, orderId: 42 }, path: 'body.orderId' }),
+  },
+  'POST /api/v1/templates/:key/:locale/test-send': {
+    valid: (order) => ({ orderId: order.id }),
+    status: 201,
+    wrongType: (v) => ({ body: { ...v, channel: 'pigeon' }, path: 'body.channel' }),
+  },
+  'POST /api/v1/journeys/presets/:key': {
+    valid: () => ({ percentOff: 15 }),
+    status: 201,
+    wrongType: () => ({ body: { percentOff: 'fifteen' }, path: 'body.percentOff' }),
+  },
+  'POST /api/v1/journeys': {
+    valid: () => ({
+      name: `J ${++serial}`,
+      definition: {
+        trigger: { event: 'order.paid' },
+        steps: [{ type: 'send', template: 'payment_confirmed' }],
+      },
+    }),
+    status: 201,
+    wrongType: (v) => ({
+      body: {
+        ...v,
+        definition: { trigger: { event: 'order.paid' }, steps: [{ type: 'wait', for: { days: 'two' } }] },
+      },
+      path: 'body.definition.steps.0.for.days',
+    }),
+  },
+  'PATCH /api/v1/journeys/:id': {
+    valid: () => ({ name: 'Renamed journey', active: false }),
+    status: 200,
+    wrongType: () => ({ body: { active: 'no' }, path: 'body.active' }),
+  },
+  'POST /api/v1/webhook-endpoints': {
+    valid: () => ({ url: 'https://93.184.216.34/hooks', events: ['order.placed'] }),
+    status: 201,
+    wrongType: (v) => ({ body: { ...v, events: 'order.placed' }, path: 'body.events' }),
+  },
   'POST /api/v1/products': {
     valid: () => ({
       externalId: `p-${++serial}`,
@@ -123,7 +179,18 @@ async function target(route: ApiRoute): Promise<Target> {
   const c = writeCases[routeKey(route)];
   assert.ok(c, `no bad-input case for ${routeKey(route)}: add one to writeCases in ${import.meta.filename}`);
   const order = await freshOrder();
-  return { route, url: fillPath(route.url, { orders: order.id }), order, case: c };
+  return {
+    route,
+    url: fillPath(route.url, {
+      orders: order.id,
+      journeys: journeyId,
+      templates: 'order_confirmation',
+      ':key': 'sv',
+      presets: 'thank_you_voucher',
+    }),
+    order,
+    case: c,
+  };
 }
 
 /**

@@ -33,6 +33,9 @@ interface Seed extends Shop {
   customerId: string;
   customerEmail: string;
   refundId: string;
+  journeyId: string;
+  messageId: string;
+  endpointId: string;
   eventIds: string[];
   /** The exact body and Idempotency-Key the first order was created with. */
   orderBody: Record<string, unknown>;
@@ -119,6 +122,35 @@ async function seedShop(tag: string): Promise<Seed> {
     number: `${tag}-1002`,
     lines: [{ title: 'Socks', quantity: 1, unitPrice: 900 }],
   });
+  const journey = await ok(
+    await call(shop, 'POST', '/api/v1/journeys', {
+      name: `${tag} thanks`,
+      definition: {
+        trigger: { event: 'order.delivered' },
+        steps: [{ type: 'send', template: 'thermometer' }],
+      },
+    }),
+    201,
+  );
+  await ok(
+    await call(shop, 'PUT', '/api/v1/templates/order_confirmation/sv', {
+      channel: 'email',
+      subject: `${tag} tack {{ order.number }}`,
+      body: '<mj-section><mj-column><mj-text>Tack {{ customer.first_name }}</mj-text></mj-column></mj-section>',
+    }),
+    201,
+  );
+  const testSend = await ok(
+    await call(shop, 'POST', '/api/v1/templates/order_confirmation/en/test-send', { orderId: order.id }),
+    201,
+  );
+  const endpoint = await ok(
+    await call(shop, 'POST', '/api/v1/webhook-endpoints', {
+      url: `https://93.184.216.34/${tag}`,
+      events: ['order.placed'],
+    }),
+    201,
+  );
   const keys = await ok(await call(shop, 'GET', '/api/v1/api-keys'));
   const events = await ok(await call(shop, 'GET', '/api/v1/events?limit=500'));
   const refunded = events.data.find((e: { type: string }) => e.type === 'order.refunded');
@@ -138,6 +170,9 @@ async function seedShop(tag: string): Promise<Seed> {
     customerId: order.customerId,
     customerEmail,
     refundId: refunded.payload.refundId,
+    journeyId: journey.id,
+    messageId: testSend.messageId,
+    endpointId: endpoint.id,
     eventIds: events.data.map((e: { id: string }) => e.id),
     orderBody,
     idempotencyKey,
@@ -158,6 +193,9 @@ function idsOf(s: Seed): string[] {
     s.shipmentId,
     s.customerId,
     s.refundId,
+    s.journeyId,
+    s.messageId,
+    s.endpointId,
     ...s.eventIds,
   ];
 }
@@ -170,6 +208,12 @@ function pathIds(s: Seed): Record<string, string> {
     customers: s.customerId,
     products: s.productId,
     'api-keys': s.keyId,
+    journeys: s.journeyId,
+    messages: s.messageId,
+    'webhook-endpoints': s.endpointId,
+    templates: 'order_confirmation',
+    ':key': 'en',
+    presets: 'four_transactional',
   };
 }
 
@@ -400,6 +444,132 @@ const scenarios: Record<string, Scenario> = {
     probes: () => [{ check: notFound }],
     control: 200,
   },
+  'GET /api/v1/templates': {
+    probes: () => [
+      {
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          const confirmation = res.json().data.find((x: { key: string }) => x.key === 'order_confirmation');
+          assert.deepEqual(
+            confirmation.versions,
+            [{ locale: 'sv', channel: 'email', version: 1 }],
+            'B sees only its own version',
+          );
+        },
+      },
+    ],
+  },
+  'PUT /api/v1/templates/:key/:locale': {
+    probes: () => [
+      {
+        url: '/api/v1/templates/order_confirmation/sv',
+        body: {
+          channel: 'email',
+          subject: 'B {{ order.number }}',
+          body: '<mj-section><mj-column><mj-text>B</mj-text></mj-column></mj-section>',
+        },
+        check: (res) => {
+          assert.equal(res.statusCode, 201, res.body);
+          assert.equal(res.json().version, 2, "B's second version; A's numbering is its own");
+        },
+      },
+    ],
+  },
+  'POST /api/v1/templates/:key/:locale/preview': {
+    probes: () => [
+      {
+        url: '/api/v1/templates/order_confirmation/en/preview',
+        body: { orderId: A.orderId },
+        check: notFound,
+      },
+      {
+        url: '/api/v1/templates/order_confirmation/sv/preview',
+        body: {},
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          assert.doesNotMatch(res.json().subject, /alpha/, "B's preview never uses A's template");
+        },
+      },
+    ],
+  },
+  'POST /api/v1/templates/:key/:locale/test-send': {
+    probes: () => [
+      {
+        url: '/api/v1/templates/order_confirmation/en/test-send',
+        body: { orderId: A.orderId },
+        check: notFound,
+      },
+    ],
+  },
+  'GET /api/v1/messages': {
+    probes: () => [
+      { check: listHasData },
+      { query: `orderId=${A.orderId}`, check: listIsEmpty },
+      { query: `customerId=${A.customerId}`, check: listIsEmpty },
+    ],
+  },
+  'GET /api/v1/messages/:id': {
+    probes: () => [{ check: notFound }],
+    control: 200,
+  },
+  'GET /api/v1/journeys': {
+    probes: () => [{ check: listHasData }],
+  },
+  'GET /api/v1/journeys/presets': {
+    probes: () => [{ check: listHasData }],
+  },
+  'POST /api/v1/journeys/presets/:key': {
+    probes: () => [
+      {
+        url: '/api/v1/journeys/presets/four_transactional',
+        body: {},
+        check: (res) => {
+          assert.equal(res.statusCode, 201, res.body);
+          assert.equal(res.json().preset, 'four_transactional');
+        },
+      },
+    ],
+  },
+  'POST /api/v1/journeys': {
+    probes: () => [
+      {
+        body: {
+          name: 'B journey',
+          definition: {
+            trigger: { event: 'order.paid' },
+            steps: [{ type: 'send', template: 'payment_confirmed' }],
+          },
+        },
+        check: (res) => assert.equal(res.statusCode, 201, res.body),
+      },
+    ],
+  },
+  'GET /api/v1/journeys/:id': {
+    probes: () => [{ check: notFound }],
+    control: 200,
+  },
+  'PATCH /api/v1/journeys/:id': {
+    probes: () => [{ body: { active: false, name: 'hijacked' }, check: notFound }],
+    control: 200,
+  },
+  'POST /api/v1/webhook-endpoints': {
+    probes: () => [
+      {
+        body: { url: 'https://93.184.216.34/beta-new' },
+        check: (res) => {
+          assert.equal(res.statusCode, 201, res.body);
+          assert.match(res.json().secret, /^whsec_/);
+        },
+      },
+    ],
+  },
+  'GET /api/v1/webhook-endpoints': {
+    probes: () => [{ check: listHasData }],
+  },
+  'DELETE /api/v1/webhook-endpoints/:id': {
+    probes: () => [{ check: notFound }],
+    control: 200,
+  },
   'GET /api/v1/events': {
     probes: () => [
       { query: 'limit=500', check: listHasData },
@@ -425,6 +595,17 @@ async function ownPathIds(): Promise<Record<string, string>> {
     customers: B.customerId,
     products: B.productId,
     'api-keys': key.id,
+    journeys: B.journeyId,
+    messages: B.messageId,
+    'webhook-endpoints': (
+      await ok(
+        await call(B, 'POST', '/api/v1/webhook-endpoints', { url: 'https://93.184.216.34/control' }),
+        201,
+      )
+    ).id,
+    templates: 'order_confirmation',
+    ':key': 'en',
+    presets: 'delivery_day',
   };
 }
 

@@ -295,6 +295,172 @@ export interface ImportRunsTable {
   finished_at: Timestamp | null;
 }
 
+export interface MessageTemplatesTable {
+  merchant_id: string;
+  key: string;
+  locale: string;
+  channel: 'email' | 'sms' | 'whatsapp';
+  version: number;
+  subject: string | null;
+  body: string;
+  text_body: string | null;
+  compiled_html: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface MessagesTable {
+  merchant_id: string;
+  id: string;
+  idempotency_key: string;
+  channel: string;
+  recipient: string;
+  customer_id: string | null;
+  order_id: string | null;
+  shipment_id: string | null;
+  enrollment_id: string | null;
+  template_key: string;
+  template_version: Generated<number>;
+  locale: string;
+  category: 'transactional' | 'marketing';
+  status: string;
+  status_reason: string | null;
+  context: DefaultJson<Record<string, unknown>>;
+  warnings: DefaultJson<string[]>;
+  subject: string | null;
+  provider: string | null;
+  provider_id: string | null;
+  attempts: Generated<number>;
+  event_occurred_at: Timestamp | null;
+  send_after: DefaultTimestamp;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  clicked_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MessageEventsTable {
+  merchant_id: string;
+  id: Generated<number>;
+  message_id: string;
+  type: string;
+  detail: DefaultJson<Record<string, unknown>>;
+  occurred_at: DefaultTimestamp;
+}
+
+export interface SuppressionsTable {
+  merchant_id: string;
+  channel: string;
+  address: string;
+  reason: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface ConsentsTable {
+  merchant_id: string;
+  customer_id: string;
+  channel: string;
+  granted: boolean;
+  source: string;
+  updated_at: DefaultTimestamp;
+}
+
+export interface JourneysTable {
+  merchant_id: string;
+  id: string;
+  name: string;
+  preset: string | null;
+  active: Generated<boolean>;
+  current_version: number;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface JourneyVersionsTable {
+  merchant_id: string;
+  journey_id: string;
+  version: number;
+  definition: Json<unknown>;
+  created_at: DefaultTimestamp;
+}
+
+export interface JourneyEnrollmentsTable {
+  merchant_id: string;
+  id: string;
+  journey_id: string;
+  version: number;
+  subject_type: string;
+  subject_id: string;
+  customer_id: string | null;
+  order_id: string | null;
+  trigger_event_id: string;
+  status: 'active' | 'completed' | 'exited' | 'failed';
+  step: Generated<number>;
+  waiting_for: string | null;
+  next_run_at: Timestamp | null;
+  context: DefaultJson<Record<string, unknown>>;
+  exit_reason: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface VouchersTable {
+  merchant_id: string;
+  id: string;
+  code: string;
+  kind: string;
+  customer_id: string | null;
+  order_id: string | null;
+  source_key: string;
+  percent_off: number | null;
+  amount_minor: number | null;
+  currency: string | null;
+  single_use: Generated<boolean>;
+  expires_at: Timestamp | null;
+  redeemed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface SurveysTable {
+  merchant_id: string;
+  id: string;
+  kind: string;
+  customer_id: string | null;
+  order_id: string | null;
+  source_key: string;
+  follow_up_at_or_below: number | null;
+  score: number | null;
+  comment: string | null;
+  answered_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface TasksTable {
+  merchant_id: string;
+  id: string;
+  kind: string;
+  title: string;
+  customer_id: string | null;
+  order_id: string | null;
+  survey_id: string | null;
+  status: Generated<string>;
+  note: string | null;
+  source_key: string;
+  created_at: DefaultTimestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface WebhookEndpointsTable {
+  merchant_id: string;
+  id: string;
+  url: string;
+  secret_sealed: string;
+  events: ColumnType<string[], string[] | undefined, string[]>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_integrations: MerchantIntegrationsTable;
@@ -312,4 +478,16 @@ export interface Database {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   import_runs: ImportRunsTable;
+  message_templates: MessageTemplatesTable;
+  messages: MessagesTable;
+  message_events: MessageEventsTable;
+  suppressions: SuppressionsTable;
+  consents: ConsentsTable;
+  journeys: JourneysTable;
+  journey_versions: JourneyVersionsTable;
+  journey_enrollments: JourneyEnrollmentsTable;
+  vouchers: VouchersTable;
+  surveys: SurveysTable;
+  tasks: TasksTable;
+  webhook_endpoints: WebhookEndpointsTable;
 }

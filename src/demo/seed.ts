@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { type Db, withTransaction } from '../db/pool.ts';
 import { upsertProduct } from '../modules/catalog/index.ts';
+import { enablePreset } from '../modules/journeys/manage.ts';
 import { createMerchant, listMerchants } from '../modules/merchants/index.ts';
 import { markOrderPaid, orderDataFromApi, upsertOrder } from '../modules/orders/index.ts';
 import { upsertShipment } from '../modules/shipments/index.ts';
@@ -22,6 +23,9 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
   const now = opts.now ?? new Date();
   const created = await createMerchant({ db: opts.db, config: opts.config, input: DEMO_MERCHANT });
   const merchantId = created.merchant.id;
+  // The demo shows the whole series: the Reserva-style expectations journey and delivery day.
+  for (const key of ['five_step_expectations', 'delivery_day', 'thank_you_voucher'])
+    await enablePreset(opts.db, { merchantId, key });
   for (const product of DEMO_PRODUCTS)
     await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
 

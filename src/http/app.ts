@@ -1,6 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import secureJson from 'secure-json-parse';
+import { registerReceiptRoutes } from '../channels/index.ts';
+import { registerMailboxPages } from '../channels/mailbox-pages.ts';
 import { createOrderIntake } from '../integrations/intake.ts';
 import { registerShopifyWebhook } from '../integrations/shopify/routes.ts';
 import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.ts';
@@ -9,9 +11,15 @@ import { newId } from '../lib/ids.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
 import { customerRoutes } from '../modules/customers/index.ts';
 import { eventRoutes } from '../modules/events/index.ts';
+import { journeyRoutes } from '../modules/journeys/routes.ts';
 import { merchantRoutes } from '../modules/merchants/index.ts';
+import { registerMessagePages } from '../modules/messages/pages.ts';
+import { recordReceipt } from '../modules/messages/record-receipt.ts';
+import { messageRoutes } from '../modules/messages/routes.ts';
 import { orderRoutes } from '../modules/orders/index.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
+import { templateRoutes } from '../modules/templates/routes.ts';
+import { webhookEndpointRoutes } from '../modules/webhooks/routes.ts';
 import { registerApiRoutes } from './api.ts';
 import type { AppDeps } from './deps.ts';
 import { installErrorHandling } from './errors.ts';
@@ -29,6 +37,10 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...customerRoutes(deps),
     ...catalogRoutes(deps),
     ...eventRoutes(deps),
+    ...templateRoutes(deps),
+    ...messageRoutes(deps),
+    ...journeyRoutes(deps),
+    ...webhookEndpointRoutes(deps),
   ];
 }
 
@@ -100,5 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const intake = createOrderIntake({ db: deps.db, logger: deps.logger });
   registerShopifyWebhook(app, deps, intake);
   registerWooCommerceWebhook(app, deps, intake);
+  registerReceiptRoutes(app, {
+    config: deps.config,
+    handleReceipt: deps.handleReceipt ?? (async (r) => void (await recordReceipt(deps.db, r))),
+  });
+  registerMessagePages(app, deps);
+  if (deps.mailbox) registerMailboxPages(app, deps.mailbox);
   return app;
 }

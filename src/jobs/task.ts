@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import type { Channels } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface TaskContext {
   db: Db;
+  /** The ways this process can reach people (email, SMS, WhatsApp, webhooks). */
+  channels: Channels;
   config: Config;
   logger: Logger;
   jobId: string;

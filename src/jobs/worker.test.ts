@@ -251,7 +251,11 @@ describe('graceful shutdown', () => {
 
     assert.deepEqual(events, ['start 1', 'finish 1', 'stopped']);
     const left = await queuedJobs(database);
-    assert.equal(left.length, 1, `the finished job completed; only the new one is left: ${JSON.stringify(left)}`);
+    assert.equal(
+      left.length,
+      1,
+      `the finished job completed; only the new one is left: ${JSON.stringify(left)}`,
+    );
     assert.equal(left[0]!.attempts, 0, 'the job added during shutdown was not started');
     assert.equal(left[0]!.locked_at, null, 'and is not left locked for another worker');
   });

@@ -1,4 +1,5 @@
-import { type Runner, run, type TaskList } from 'graphile-worker';
+import { parseCronItems, type Runner, run, type TaskList } from 'graphile-worker';
+import type { Channels } from '../channels/registry.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/pool.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -20,7 +21,9 @@ export async function startWorker(opts: {
   config: Config;
   logger: Logger;
   tasks: TaskDefinition[];
+  channels?: Channels;
   concurrency?: number;
+  recurring?: Array<{ task: string; match: string }>;
 }): Promise<WorkerHandle> {
   const taskList: TaskList = {};
   for (const task of opts.tasks) {
@@ -35,6 +38,7 @@ export async function startWorker(opts: {
       const merchantId = (parsed.data as { merchantId?: unknown }).merchantId;
       await task.run(parsed.data, {
         db: opts.database.db,
+        channels: opts.channels ?? {},
         config: opts.config,
         logger: typeof merchantId === 'string' ? log.child({ merchantId }) : log,
         jobId: helpers.job.id,
@@ -49,6 +53,14 @@ export async function startWorker(opts: {
     taskList,
     concurrency,
     noHandleSignals: true,
+    // Cron items are given parsed: graphile's crontab text syntax does not allow dots in task names.
+    ...(opts.recurring
+      ? {
+          parsedCronItems: parseCronItems(
+            opts.recurring.map((r) => ({ task: r.task, match: r.match, options: { maxAttempts: 1 } })),
+          ),
+        }
+      : {}),
     pollInterval: 2000,
     logger: workerLogger(opts.logger),
     preset: {

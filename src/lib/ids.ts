@@ -23,7 +23,10 @@ export type IdPrefix =
   | 'jny'
   | 'ret'
   | 'vch'
-  | 'tsk';
+  | 'tsk'
+  | 'enr'
+  | 'srv'
+  | 'whe';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -4,6 +4,7 @@
  * event can never cause the same task twice. Task names are strings so this file imports nothing.
  */
 export const SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
+  '*': ['journeys.dispatch', 'webhooks.dispatch'],
   'order.placed': ['customers.refresh-stats'],
   'order.cancelled': ['customers.refresh-stats'],
   'order.refunded': ['customers.refresh-stats'],

@@ -13,6 +13,18 @@ export const EVENT_TYPES = [
   'order.delivered',
   'shipment.created',
   'shipment.updated',
+  'shipment.info_received',
+  'shipment.in_transit',
+  'shipment.out_for_delivery',
+  'shipment.attempt_fail',
+  'shipment.available_for_pickup',
+  'shipment.delivered',
+  'shipment.exception',
+  'shipment.expired',
+  'shipment.delayed',
+  'shipment.stalled',
+  'survey.answered',
+  'task.opened',
   'customer.created',
   'import.completed',
 ] as const;
@@ -22,7 +34,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface NewEvent {
   merchantId: string;
   type: EventType;
-  subjectType: 'order' | 'shipment' | 'customer' | 'import';
+  subjectType: 'order' | 'shipment' | 'customer' | 'import' | 'survey' | 'task' | 'message';
   subjectId: string;
   payload?: Record<string, unknown>;
   occurredAt: Date;

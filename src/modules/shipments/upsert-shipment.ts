@@ -81,6 +81,7 @@ export async function upsertShipment(opts: {
   );
   await appendEvents(tx, [
     shipmentEvent(shipment, 'shipment.created', data.shippedAt, { status: shipment.status }),
+    ...statusEvent(shipment, data.shippedAt),
   ]);
   await refreshFulfilment({ tx, merchantId, orderId: order.id, at: data.shippedAt });
   return { shipmentId: shipment.id, outcome: 'created', notes: [] };
@@ -135,6 +136,7 @@ async function updateExisting(
       status: updated.status,
       previousStatus: current,
     }),
+    ...(changed.includes('status') ? statusEvent(updated, at) : []),
   ]);
   if (changed.includes('status'))
     await refreshFulfilment({ tx, merchantId: existing.merchant_id, orderId: existing.order_id, at });
@@ -184,6 +186,15 @@ async function resolveLines(tx: DbOrTx, merchantId: string, data: ShipmentData) 
     }
   }
   return [...merged].map(([orderLineId, quantity]) => ({ orderLineId, quantity }));
+}
+
+/**
+ * `shipment.<status>` (shipment.out_for_delivery, shipment.delivered, ...) alongside created/updated, so
+ * journeys can start on the moment itself. Pending and cancelled are bookkeeping, not news.
+ */
+function statusEvent(s: ShipmentRow, at: Date): NewEvent[] {
+  if (s.status === 'pending' || s.status === 'cancelled') return [];
+  return [shipmentEvent(s, `shipment.${s.status}` as NewEvent['type'], at, { status: s.status })];
 }
 
 function shipmentEvent(

@@ -1,0 +1,50 @@
+import nodemailer from 'nodemailer';
+import { type Channel, type OutboundMessage, PermanentSendError, type SendResult } from '../types.ts';
+
+export interface EmailOptions {
+  /** smtp://user:pass@host:port or smtps://... */
+  url: string;
+  dkim?: { domainName: string; keySelector: string; privateKey: string } | null;
+  /** The domain in Message-IDs (our message id @ this domain). */
+  messageIdDomain: string;
+}
+
+/**
+ * Email over SMTP with a pool of persistent connections (nodemailer). The SMTP server's 5xx answers to a
+ * recipient (no such mailbox, rejected) are permanent failures; 4xx and network errors are retried.
+ * The Message-ID is derived from our message id, so a resend in the documented window can be recognised.
+ */
+export function createEmailChannel(opts: EmailOptions): Channel {
+  const url = new URL(opts.url);
+  url.searchParams.set('pool', 'true');
+  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', '5');
+  if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', '1000');
+  const transport = nodemailer.createTransport(url.toString(), opts.dkim ? { dkim: opts.dkim } : {});
+  return {
+    name: 'email',
+    async send(m: OutboundMessage): Promise<SendResult> {
+      try {
+        const info = await transport.sendMail({
+          messageId: `<${m.id}@${opts.messageIdDomain}>`,
+          from: m.from.address ? { name: m.from.name ?? '', address: m.from.address } : undefined,
+          to: m.to,
+          replyTo: m.replyTo ?? undefined,
+          subject: m.subject ?? '',
+          html: m.html ?? undefined,
+          text: m.text,
+          headers: m.headers,
+        });
+        return { provider: 'smtp', providerId: info.messageId };
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        if (typeof code === 'number' && code >= 500) {
+          throw new PermanentSendError(`smtp ${code}`, (err as Error).message);
+        }
+        throw err;
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}

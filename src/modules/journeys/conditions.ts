@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../db/pool.ts';
+import type { Condition } from './schemas.ts';
+
+export interface Facts {
+  order: Record<string, unknown> | null;
+  customer: Record<string, unknown> | null;
+}
+
+/** The facts a journey's conditions can test, for an order and/or a customer. */
+export async function loadFacts(
+  db: DbOrTx,
+  merchantId: string,
+  orderId: string | null,
+  customerId: string | null,
+): Promise<Facts> {
+  const order = orderId
+    ? await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', orderId)
+        .executeTakeFirst()
+    : undefined;
+  const cid = customerId ?? order?.customer_id ?? null;
+  const customer = cid
+    ? await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('merchant_id', '=', merchantId)
+        .where('id', '=', cid)
+        .executeTakeFirst()
+    : undefined;
+  let firstOrder: boolean | null = null;
+  if (order && cid) {
+    // Counted here rather than read from the customer's counters, which a background job keeps.
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM orders WHERE merchant_id = ${merchantId} AND customer_id = ${cid}
+        AND id <> ${order.id} AND placed_at < ${order.placed_at} AND status <> 'cancelled'`.execute(db);
+    firstOrder = (rows[0]?.n ?? 0) === 0;
+  }
+  return {
+    order: order
+      ? {
+          channel: order.channel,
+          total: order.total_minor,
+          currency: order.currency,
+          locale: order.locale,
+          campaign_tags: order.campaign_tags,
+          tags: order.tags,
+          placed_at: order.placed_at.toISOString(),
+          payment_status: order.payment_status,
+        }
+      : null,
+    customer: customer
+      ? {
+          orders_count: customer.orders_count,
+          accepts_marketing: customer.accepts_marketing,
+          first_order: firstOrder,
+        }
+      : null,
+  };
+}
+
+function factValue(facts: Facts, field: string): unknown {
+  const [scope, key] = field.split('.') as ['order' | 'customer', string];
+  return facts[scope]?.[key];
+}
+
+/** All conditions hold (an empty list holds). A condition on a fact we do not have fails. */
+export function conditionsHold(conditions: Condition[] | undefined, facts: Facts): boolean {
+  return (conditions ?? []).every((c) => holds(c, factValue(facts, c.field)));
+}
+
+function holds(c: Condition, actual: unknown): boolean {
+  if (actual === undefined || actual === null) return false;
+  const v = c.value;
+  switch (c.op) {
+    case 'eq':
+      return actual === v;
+    case 'neq':
+      return actual !== v;
+    case 'in':
+      return Array.isArray(v) && v.includes(actual as never);
+    case 'gte':
+      return compare(actual, v) >= 0;
+    case 'lte':
+      return compare(actual, v) <= 0;
+    case 'contains':
+      return Array.isArray(actual) ? actual.includes(v) : String(actual).includes(String(v));
+    case 'between':
+      return Array.isArray(v) && v.length === 2 && compare(actual, v[0]) >= 0 && compare(actual, v[1]) <= 0;
+  }
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}

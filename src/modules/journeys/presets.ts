@@ -1,0 +1,166 @@
+import type { JourneyDefinition } from './schemas.ts';
+
+/**
+ * The seed brands' post-purchase programmes as ready-made journeys, one click to enable
+ * (POST /api/v1/journeys/presets/{key}). Each becomes an ordinary, editable journey.
+ */
+export interface Preset {
+  key: string;
+  name: string;
+  description: string;
+  definition: (params: PresetParams) => JourneyDefinition;
+}
+
+export interface PresetParams {
+  campaignTag?: string;
+  campaignName?: string;
+  from?: string;
+  to?: string;
+  percentOff?: number;
+}
+
+const shipped = ['order.shipped', 'order.partially_shipped'];
+
+export const PRESETS: readonly Preset[] = [
+  {
+    key: 'five_step_expectations',
+    name: 'Five-step expectations (Reserva)',
+    description:
+      'Confirmation, payment, shipped, delivered, then a product satisfaction survey a week later.',
+    definition: () => ({
+      trigger: { event: 'order.placed' },
+      subject: 'order',
+      conditions: [],
+      steps: [
+        { type: 'send', template: 'order_confirmation', channel: 'email' },
+        { type: 'wait_for_event', event: 'order.paid' },
+        { type: 'send', template: 'payment_confirmed', channel: 'email' },
+        { type: 'wait_for_event', event: shipped },
+        { type: 'send', template: 'order_shipped', channel: 'email' },
+        { type: 'wait_for_event', event: 'order.delivered' },
+        { type: 'send', template: 'delivered', channel: 'email' },
+        { type: 'wait', for: { days: 7 } },
+        { type: 'create_survey', kind: 'product' },
+        { type: 'wait_quiet_hours' },
+        { type: 'send', template: 'product_survey', channel: 'email' },
+      ],
+      exits: ['order.cancelled', 'return.opened'],
+    }),
+  },
+  {
+    key: 'four_transactional',
+    name: 'Four transactional emails (Passarela)',
+    description: 'Purchase, payment, shipped and delivered confirmations.',
+    definition: () => ({
+      trigger: { event: 'order.placed' },
+      subject: 'order',
+      conditions: [],
+      steps: [
+        { type: 'send', template: 'order_confirmation', channel: 'email' },
+        { type: 'wait_for_event', event: 'order.paid' },
+        { type: 'send', template: 'payment_confirmed', channel: 'email' },
+        { type: 'wait_for_event', event: shipped },
+        { type: 'send', template: 'order_shipped', channel: 'email' },
+        { type: 'wait_for_event', event: 'order.delivered' },
+        { type: 'send', template: 'delivered', channel: 'email' },
+      ],
+      exits: ['order.cancelled'],
+    }),
+  },
+  {
+    key: 'thermometer_and_care',
+    name: 'Thermometer and care tips (Bibi)',
+    description:
+      'First, rate the purchase 1-5 (2 or less opens a follow-up task); after delivery, care and usage tips.',
+    definition: () => ({
+      trigger: { event: 'order.placed' },
+      subject: 'order',
+      conditions: [],
+      steps: [
+        { type: 'wait', for: { hours: 1 } },
+        { type: 'create_survey', kind: 'thermometer', followUpAtOrBelow: 2 },
+        { type: 'send', template: 'thermometer', channel: 'email' },
+        { type: 'wait_for_event', event: 'order.delivered', after: { days: 3 } },
+        { type: 'wait_quiet_hours' },
+        { type: 'send', template: 'care_tips', channel: 'email' },
+      ],
+      exits: ['order.cancelled', 'return.opened'],
+    }),
+  },
+  {
+    key: 'thank_you_voucher',
+    name: 'Thank you and a gift voucher (Tok&Stok)',
+    description: 'A day after delivery: a personal thank-you with a unique, single-use, expiring voucher.',
+    definition: (p) => ({
+      trigger: { event: 'order.delivered' },
+      subject: 'order',
+      conditions: [],
+      steps: [
+        { type: 'wait', for: { days: 1 } },
+        { type: 'wait_quiet_hours' },
+        { type: 'issue_voucher', percentOff: p.percentOff ?? 10, validDays: 60, prefix: 'THANKS' },
+        { type: 'send', template: 'thank_you_voucher', channel: 'email' },
+      ],
+      exits: ['order.cancelled', 'return.opened'],
+    }),
+  },
+  {
+    key: 'campaign_thank_you',
+    name: 'Campaign thank-you (Walmart Black Friday)',
+    description:
+      'A personal thank-you to everyone who ordered with the campaign tag or in the campaign window.',
+    definition: (p) => ({
+      trigger: { event: 'order.placed' },
+      subject: 'order',
+      conditions:
+        p.from && p.to
+          ? [{ field: 'order.placed_at', op: 'between', value: [p.from, p.to] }]
+          : [{ field: 'order.campaign_tags', op: 'contains', value: p.campaignTag ?? 'black-friday' }],
+      steps: [
+        { type: 'wait', for: { hours: 2 } },
+        { type: 'wait_quiet_hours' },
+        {
+          type: 'send',
+          template: 'campaign_thank_you',
+          channel: 'email',
+          campaign: p.campaignName ?? 'Black Friday',
+        },
+      ],
+      exits: ['order.cancelled'],
+    }),
+  },
+  {
+    key: 'delivery_day',
+    name: 'Delivery day',
+    description: 'Out for delivery by email and SMS: the moment the parcel leaves for the door.',
+    definition: () => ({
+      trigger: { event: 'shipment.out_for_delivery' },
+      subject: 'order',
+      conditions: [],
+      steps: [
+        { type: 'send', template: 'out_for_delivery', channel: 'email' },
+        { type: 'send', template: 'out_for_delivery', channel: 'sms' },
+      ],
+      exits: ['order.cancelled'],
+    }),
+  },
+  {
+    key: 'delivery_problems',
+    name: 'Delivery problems',
+    description:
+      'Tell the customer first when a parcel is late, stalled or in trouble, with an apology and next steps.',
+    definition: () => ({
+      trigger: {
+        event: ['shipment.delayed', 'shipment.stalled', 'shipment.exception', 'shipment.attempt_fail'],
+      },
+      subject: 'order',
+      conditions: [],
+      steps: [{ type: 'send', template: 'delivery_problem', channel: 'email' }],
+      exits: ['order.cancelled'],
+    }),
+  },
+];
+
+export function preset(key: string): Preset | undefined {
+  return PRESETS.find((p) => p.key === key);
+}
