@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
+  messages: () => import('./messages.ts'),
 };
 
 const name = process.argv[2];

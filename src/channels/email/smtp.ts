@@ -17,7 +17,7 @@ export interface EmailOptions {
 export function createEmailChannel(opts: EmailOptions): Channel {
   const url = new URL(opts.url);
   url.searchParams.set('pool', 'true');
-  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', '5');
+  if (!url.searchParams.has('maxConnections')) url.searchParams.set('maxConnections', '10');
   if (!url.searchParams.has('maxMessages')) url.searchParams.set('maxMessages', '1000');
   const transport = nodemailer.createTransport(url.toString(), opts.dkim ? { dkim: opts.dkim } : {});
   return {

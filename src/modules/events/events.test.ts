@@ -113,6 +113,10 @@ describe('appendEvents', () => {
     assert.deepEqual(row!.payload, {});
   });
 
+  /** Subscribers that need journeys or webhook endpoints, which this test merchant has none of. */
+  const withoutGuarded = (tasks: string[]) =>
+    tasks.filter((t) => t !== 'journeys.dispatch' && t !== 'webhooks.dispatch');
+
   test('enqueues one job per subscriber, keyed "<task>:<eventId>", carrying the event id', async () => {
     const types: NewEvent['type'][] = [
       'order.placed',
@@ -127,9 +131,15 @@ describe('appendEvents', () => {
     );
     const jobs = await jobsFor(ids);
     const expected = ids.flatMap((id, i) =>
-      subscribersOf(types[i]!).map((task) => ({ task, key: `${task}:${id}`, eventId: id, type: types[i] })),
+      withoutGuarded(subscribersOf(types[i]!)).map((task) => ({
+        task,
+        key: `${task}:${id}`,
+        eventId: id,
+        type: types[i],
+      })),
     );
-    // order.placed/cancelled/refunded refresh customer stats; updated/paid cause nothing (today).
+    // order.placed/cancelled/refunded refresh customer stats; with no journeys or webhook endpoints
+    // the '*' subscribers are not worth a job.
     assert.equal(expected.length, 3);
     assert.deepEqual(
       jobs
@@ -153,9 +163,42 @@ describe('appendEvents', () => {
       if (type === '*') continue;
       const id = await appendEvent(database.db, ev(type as NewEvent['type'], 'ord_S'));
       const jobs = await jobsFor([id]);
-      assert.deepEqual(jobs.map((j) => j.task_identifier).sort(), [...subscribersOf(type)].sort(), type);
+      assert.deepEqual(
+        jobs.map((j) => j.task_identifier).sort(),
+        withoutGuarded(subscribersOf(type)).sort(),
+        type,
+      );
       assert.ok(tasks.length > 0);
     }
+  });
+
+  test('journeys.dispatch and webhooks.dispatch jobs only for a merchant with journeys or endpoints', async () => {
+    const quiet = await appendEvent(database.db, ev('order.paid', 'ord_Q1'));
+    assert.deepEqual(
+      (await jobsFor([quiet])).map((j) => j.task_identifier),
+      [],
+    );
+    await database.db
+      .insertInto('journeys')
+      .values({ merchant_id: merchantId, id: 'jny_test', name: 'j', active: true, current_version: 1 })
+      .execute();
+    await database.db
+      .insertInto('webhook_endpoints')
+      .values({
+        merchant_id: merchantId,
+        id: 'whe_test',
+        url: 'https://93.184.216.34/h',
+        secret_sealed: 'x',
+        events: [],
+      })
+      .execute();
+    const busy = await appendEvent(database.db, ev('order.paid', 'ord_Q2'));
+    assert.deepEqual((await jobsFor([busy])).map((j) => j.task_identifier).sort(), [
+      'journeys.dispatch',
+      'webhooks.dispatch',
+    ]);
+    await database.db.deleteFrom('journeys').where('id', '=', 'jny_test').execute();
+    await database.db.deleteFrom('webhook_endpoints').where('id', '=', 'whe_test').execute();
   });
 
   test('an empty batch writes nothing', async () => {

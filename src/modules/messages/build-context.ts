@@ -1,13 +1,13 @@
 import type { Config } from '../../config.ts';
 import type { DbOrTx } from '../../db/pool.ts';
 import type { PostalAddress } from '../../db/schema.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 import { formatMoney } from '../../lib/money.ts';
-import { findCustomer } from '../customers/index.ts';
-import { findMerchant, type MerchantRow } from '../merchants/index.ts';
-import { findOrder, listLines, type OrderLineRow, type OrderRow } from '../orders/index.ts';
-import { findShipment, listShipmentsOfOrders } from '../shipments/index.ts';
+import type { MerchantRow } from '../merchants/index.ts';
+import type { OrderLineRow, OrderRow } from '../orders/index.ts';
 import type { MessageContext, OrderContext } from '../templates/context.ts';
 import { link } from './links.ts';
+import { loadMessageFacts, type MessageFacts } from './load-facts.ts';
 
 export interface ContextRequest {
   merchantId: string;
@@ -31,34 +31,27 @@ export async function buildMessageContext(
   db: DbOrTx,
   config: Pick<Config, 'PUBLIC_URL' | 'SECRET_KEY'>,
   r: ContextRequest,
-): Promise<MessageContext & { category: string }> {
-  const merchant = await findMerchant(db, r.merchantId);
-  if (!merchant) throw new Error(`merchant ${r.merchantId} vanished`);
-  const customer = r.customerId ? await findCustomer(db, r.merchantId, r.customerId) : undefined;
-  const order = r.orderId ? await findOrder(db, r.merchantId, r.orderId) : undefined;
-  const lines = order ? await listLines(db, r.merchantId, [order.id]) : [];
-  const shipment = r.shipmentId
-    ? await findShipment(db, r.merchantId, r.shipmentId)
-    : order
-      ? (await listShipmentsOfOrders(db, r.merchantId, [order.id])).at(-1)
-      : undefined;
+): Promise<{
+  scope: MessageContext & { category: string };
+  merchant: NonNullable<MessageFacts['merchant']>;
+}> {
+  const facts = await loadMessageFacts(db, {
+    merchantId: r.merchantId,
+    customerId: r.customerId,
+    orderId: r.orderId,
+    shipmentId: r.shipmentId,
+    voucherId: r.extra.voucherId ?? null,
+  });
+  const { merchant, customer, order, lines, shipment, voucher, care } = facts;
+  if (!merchant) throw new NotFoundError('Merchant');
   const timeZone = customer?.timezone ?? merchant.timezone;
   const date = (d: Date | string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'long' }) =>
     new Intl.DateTimeFormat(r.locale, { timeZone: typeof d === 'string' ? 'UTC' : timeZone, ...opts }).format(
       typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d,
     );
   const signed = (payload: Parameters<typeof link>[2]) => link(config.PUBLIC_URL, config.SECRET_KEY, payload);
-  const voucher = r.extra.voucherId
-    ? await db
-        .selectFrom('vouchers')
-        .selectAll()
-        .where('merchant_id', '=', r.merchantId)
-        .where('id', '=', r.extra.voucherId)
-        .executeTakeFirst()
-    : undefined;
-  const care = await careTips(db, r.merchantId, lines);
   const customerRef = r.customerId ?? '';
-  return {
+  const scope = {
     locale: r.locale,
     category: r.category,
     shop: {
@@ -119,6 +112,7 @@ export async function buildMessageContext(
     campaign: r.extra.campaign ? { name: r.extra.campaign } : null,
     care,
   };
+  return { scope, merchant };
 }
 
 function orderContext(
@@ -167,18 +161,3 @@ function addressLine(a: PostalAddress | null): string | null {
   const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
   return [a.name, a.line1, a.line2, cityLine].filter(Boolean).join(', ') || null;
 }
-
-async function careTips(db: DbOrTx, merchantId: string, lines: OrderLineRow[]) {
-  const productIds = [...new Set(lines.map((l) => l.product_id).filter((p): p is string => Boolean(p)))];
-  if (productIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('products')
-    .select(['id', 'title', 'care_tips'])
-    .where('merchant_id', '=', merchantId)
-    .where('id', 'in', productIds)
-    .where('care_tips', 'is not', null)
-    .execute();
-  return rows.map((p) => ({ title: p.title, tips: p.care_tips ?? '' }));
-}
-
-export type { MerchantRow };

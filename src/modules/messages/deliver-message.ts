@@ -1,18 +1,17 @@
 import type { Channels } from '../../channels/registry.ts';
 import { type OutboundMessage, PermanentSendError } from '../../channels/types.ts';
 import type { Config } from '../../config.ts';
-import { type Db, withTransaction } from '../../db/pool.ts';
+import type { Db } from '../../db/pool.ts';
 import { normalizeEmail } from '../../lib/contact.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { findMerchant } from '../merchants/index.ts';
 import { messagingSettings } from '../merchants/settings.ts';
 import { templateSpec } from '../templates/catalog.ts';
 import { renderTemplate } from '../templates/engine.ts';
 import { resolveTemplate } from '../templates/store.ts';
 import { buildMessageContext } from './build-context.ts';
 import { link } from './links.ts';
-import { addMessageEvent, lockMessage, type MessageRow, updateMessage } from './repo.ts';
+import { addMessageEvent, claimMessage, type MessageRow, markSent, updateMessage } from './repo.ts';
 
 /**
  * Sends one queued message: claims it (status `sending`, committed), renders its template with the data
@@ -31,12 +30,7 @@ export async function deliverMessage(opts: {
   lastAttempt?: boolean;
 }): Promise<MessageRow['status'] | 'skipped'> {
   const { db, merchantId, messageId } = opts;
-  const claimed = await withTransaction(db, async (tx) => {
-    const m = await lockMessage(tx, merchantId, messageId);
-    if (!m || (m.status !== 'queued' && m.status !== 'sending')) return null;
-    await updateMessage(tx, merchantId, messageId, { status: 'sending', attempts: m.attempts + 1 });
-    return m;
-  });
+  const claimed = await claimMessage(db, merchantId, messageId);
   if (!claimed) return 'skipped';
   const fail = async (status: 'failed' | 'queued', reason: string) => {
     await updateMessage(db, merchantId, messageId, { status, status_reason: reason });
@@ -55,23 +49,14 @@ export async function deliverMessage(opts: {
   try {
     const outbound = await prepare(opts, claimed);
     const result = await channel.send(outbound.message);
-    await withTransaction(db, async (tx) => {
-      await updateMessage(tx, merchantId, messageId, {
-        status: 'sent',
-        status_reason: null,
-        provider: result.provider,
-        provider_id: result.providerId,
-        sent_at: new Date(),
-        subject: outbound.message.subject ?? null,
-        template_version: outbound.version,
-        warnings: JSON.stringify(outbound.warnings),
-      });
-      await addMessageEvent(tx, {
-        merchantId,
-        messageId,
-        type: 'sent',
-        detail: { provider: result.provider },
-      });
+    await markSent(db, {
+      merchantId,
+      messageId,
+      provider: result.provider,
+      providerId: result.providerId,
+      subject: outbound.message.subject ?? null,
+      templateVersion: outbound.version,
+      warnings: outbound.warnings,
     });
     if (outbound.warnings.length > 0)
       opts.logger.warn({ messageId, warnings: outbound.warnings }, 'message rendered with missing values');
@@ -97,11 +82,8 @@ async function prepare(
   opts: { db: Db; config: Config; merchantId: string },
   m: MessageRow,
 ): Promise<{ message: OutboundMessage; version: number; warnings: string[] }> {
-  const merchant = await findMerchant(opts.db, opts.merchantId);
-  if (!merchant) throw new PermanentSendError('merchant deleted');
-  const settings = messagingSettings(merchant.settings);
   const extra = m.context as { voucherId?: string; surveyId?: string; campaign?: string };
-  const scope = await buildMessageContext(opts.db, opts.config, {
+  const { scope, merchant } = await buildMessageContext(opts.db, opts.config, {
     merchantId: m.merchant_id,
     locale: m.locale,
     category: m.category,
@@ -118,6 +100,7 @@ async function prepare(
     locale: m.locale,
     channel: m.channel as 'email' | 'sms' | 'whatsapp',
   });
+  const settings = messagingSettings(merchant.settings);
   const rendered = renderTemplate(compiled, scope);
   let html = rendered.html;
   const track = (payload: Parameters<typeof link>[2]) =>

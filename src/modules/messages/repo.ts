@@ -56,6 +56,43 @@ export async function lockMessage(
     .executeTakeFirst();
 }
 
+/**
+ * Marks a queued (or interrupted `sending`) message as `sending` and returns it, in one atomic statement;
+ * null when it is no longer ours to send (already sent, suppressed, failed).
+ */
+export async function claimMessage(db: DbOrTx, merchantId: string, id: string): Promise<MessageRow | null> {
+  const { rows } = await sql<MessageRow>`
+    UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = now()
+    WHERE merchant_id = ${merchantId} AND id = ${id} AND status IN ('queued', 'sending')
+    RETURNING *`.execute(db);
+  return rows[0] ?? null;
+}
+
+/** Records the provider's acceptance and the 'sent' event in one statement. */
+export async function markSent(
+  db: DbOrTx,
+  s: {
+    merchantId: string;
+    messageId: string;
+    provider: string;
+    providerId: string;
+    subject: string | null;
+    templateVersion: number;
+    warnings: string[];
+  },
+): Promise<void> {
+  await sql`
+    WITH sent AS (
+      UPDATE messages SET status = 'sent', status_reason = NULL, provider = ${s.provider}, provider_id = ${s.providerId},
+        sent_at = now(), subject = ${s.subject}, template_version = ${s.templateVersion},
+        warnings = ${JSON.stringify(s.warnings)}::jsonb, updated_at = now()
+      WHERE merchant_id = ${s.merchantId} AND id = ${s.messageId}
+      RETURNING merchant_id, id
+    )
+    INSERT INTO message_events (merchant_id, message_id, type, detail)
+    SELECT merchant_id, id, 'sent', ${JSON.stringify({ provider: s.provider })}::jsonb FROM sent`.execute(db);
+}
+
 export async function findMessageByProviderId(
   db: DbOrTx,
   provider: string,

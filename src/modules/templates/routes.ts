@@ -150,7 +150,7 @@ export function templateRoutes({ db, config }: AppDeps): ApiRoute[] {
         if (body?.orderId) {
           const order = await findOrder(db, merchantId, body.orderId);
           if (!order) throw new NotFoundError('Order', { id: body.orderId });
-          scope = await buildMessageContext(db, config, {
+          ({ scope } = await buildMessageContext(db, config, {
             merchantId,
             locale: p.locale,
             category: spec.category,
@@ -160,7 +160,7 @@ export function templateRoutes({ db, config }: AppDeps): ApiRoute[] {
             messageId: null,
             channel: ch,
             extra: {},
-          });
+          }));
         } else scope = { ...sampleContext(p.locale), category: spec.category };
         return { ...renderTemplate(compiled.compiled, scope), version: compiled.version };
       },
