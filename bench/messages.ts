@@ -16,8 +16,8 @@ import { silentWorkerLogger } from '../src/jobs/worker-logger.ts';
 import { createJourney } from '../src/modules/journeys/manage.ts';
 import { createMerchant } from '../src/modules/merchants/index.ts';
 import { createOrders, orderDataFromApi } from '../src/modules/orders/index.ts';
-import { compileTemplate, renderTemplate } from '../src/modules/templates/engine.ts';
 import { defaultLayout, defaultTemplate } from '../src/modules/templates/defaults.ts';
+import { compileTemplate, renderTemplate } from '../src/modules/templates/engine.ts';
 import { sampleContext } from '../src/modules/templates/sample-context.ts';
 import { benchDatabase, freePort } from './lib/database.ts';
 import { startProcess } from './lib/processes.ts';
@@ -32,25 +32,41 @@ const CURRENCY = { en: 'USD', 'pt-BR': 'BRL', es: 'EUR', sv: 'SEK' } as const;
 
 export async function runBench() {
   const renders = await rendersPerSecond();
-  console.log(`ours     renders alone            ${Math.round(renders)} renders/s (order confirmation: subject, HTML, text; 4 locales, one core)`);
+  console.log(
+    `ours     renders alone            ${Math.round(renders)} renders/s (order confirmation: subject, HTML, text; 4 locales, one core)`,
+  );
 
   const database = await benchDatabase('afterglow_bench_messages');
   const handle = connectDatabase({ url: database.url, poolSize: 8 });
   const sink = await startSmtpSink();
   try {
     const ceiling = await queueCeiling(handle, N);
-    console.log(`ceiling  job queue alone          ${Math.round(ceiling)} jobs/s (${N} no-op jobs, concurrency ${CONCURRENCY})`);
+    console.log(
+      `ceiling  job queue alone          ${Math.round(ceiling)} jobs/s (${N} no-op jobs, concurrency ${CONCURRENCY})`,
+    );
 
     const { merchant } = await createMerchant({
       db: handle.db,
       config: { SECRET_KEY },
-      input: { name: 'Bench Shop', locale: 'en', currency: 'USD', timezone: 'UTC', senderEmail: 'shop@bench.example' },
+      input: {
+        name: 'Bench Shop',
+        locale: 'en',
+        currency: 'USD',
+        timezone: 'UTC',
+        senderEmail: 'shop@bench.example',
+      },
     });
     await createJourney(handle.db, {
       merchantId: merchant.id,
       name: 'Confirmation',
       active: true,
-      definition: { trigger: { event: 'order.placed' }, subject: 'order', conditions: [], steps: [{ type: 'send', template: 'order_confirmation', channel: 'email' }], exits: [] },
+      definition: {
+        trigger: { event: 'order.placed' },
+        subject: 'order',
+        conditions: [],
+        steps: [{ type: 'send', template: 'order_confirmation', channel: 'email' }],
+        exits: [],
+      },
     });
     for (let i = 0; i < N; i += 500) {
       const batch = Array.from({ length: Math.min(500, N - i) }, (_, k) => {
@@ -68,7 +84,14 @@ export async function runBench() {
               customer: { email: `buyer${n}@bench.example`, firstName: 'Kim' },
               lines: [
                 { title: 'Linen throw', variantTitle: 'Moss', quantity: 1, unitPrice: 8900, sku: 'LT' },
-                { title: 'Wool slippers', variantTitle: '42', quantity: 2, unitPrice: 5900, sku: 'WS', properties: [{ name: 'Embroidery', value: 'K' }] },
+                {
+                  title: 'Wool slippers',
+                  variantTitle: '42',
+                  quantity: 2,
+                  unitPrice: 5900,
+                  sku: 'WS',
+                  properties: [{ name: 'Embroidery', value: 'K' }],
+                },
               ],
               shipping: { method: 'Home delivery', price: 590 },
               discounts: [],
@@ -80,7 +103,9 @@ export async function runBench() {
           ),
         };
       });
-      await withTransaction(handle.db, (tx) => createOrders({ tx, merchantId: merchant.id, source: 'bench', defaultLocale: 'en', orders: batch }));
+      await withTransaction(handle.db, (tx) =>
+        createOrders({ tx, merchantId: merchant.id, source: 'bench', defaultLocale: 'en', orders: batch }),
+      );
     }
     const port = await freePort();
     const dataDir = await mkdtemp(path.join(tmpdir(), 'afterglow-bench-worker-'));
@@ -107,13 +132,18 @@ export async function runBench() {
     const seconds = (performance.now() - started) / 1000;
     await worker.stop();
     const emailsPerSecond = sink.count() / seconds;
-    const { rows } = await handle.pool.query(`SELECT status, count(*)::int AS n FROM messages GROUP BY status ORDER BY status`);
+    const { rows } = await handle.pool.query(
+      `SELECT status, count(*)::int AS n FROM messages GROUP BY status ORDER BY status`,
+    );
     if (process.env.BENCH_DEBUG) {
-      const t = await handle.pool.query(`SELECT min(created_at) AS first_msg, max(created_at) AS last_msg, min(sent_at) AS first_sent, max(sent_at) AS last_sent,
+      const t =
+        await handle.pool.query(`SELECT min(created_at) AS first_msg, max(created_at) AS last_msg, min(sent_at) AS first_sent, max(sent_at) AS last_sent,
         avg(extract(epoch from sent_at - created_at)) AS avg_wait FROM messages`);
       console.log(t.rows[0], 'worker started', new Date(Date.now() - seconds * 1000));
     }
-    console.log(`ours     end to end               ${Math.round(emailsPerSecond)} emails/s (${sink.count()} of ${N} accepted by the SMTP sink in ${seconds.toFixed(1)} s; ${ratio(emailsPerSecond, ceiling)} of the queue's job rate)`);
+    console.log(
+      `ours     end to end               ${Math.round(emailsPerSecond)} emails/s (${sink.count()} of ${N} accepted by the SMTP sink in ${seconds.toFixed(1)} s; ${ratio(emailsPerSecond, ceiling)} of the queue's job rate)`,
+    );
     console.log(`         message rows: ${rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
     const file = await saveResult('messages', {
       orders: N,
@@ -132,7 +162,9 @@ export async function runBench() {
 }
 
 async function rendersPerSecond(): Promise<number> {
-  const compiled = await Promise.all(LOCALES.map((l) => compileTemplate(defaultTemplate('order_confirmation', 'email')!, defaultLayout(), l)));
+  const compiled = await Promise.all(
+    LOCALES.map((l) => compileTemplate(defaultTemplate('order_confirmation', 'email')!, defaultLayout(), l)),
+  );
   const scopes = LOCALES.map((l) => ({ ...sampleContext(l), category: 'transactional' }));
   for (let i = 0; i < 2000; i++) renderTemplate(compiled[i % 4]!, scopes[i % 4]!);
   const count = 20_000;
@@ -145,7 +177,13 @@ async function rendersPerSecond(): Promise<number> {
 async function queueCeiling(handle: DatabaseHandle, n: number): Promise<number> {
   const pool = handle.pool;
   for (let i = 0; i < n; i += 1000) {
-    await enqueueMany(handle.db, Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({ task: 'bench.noop', payload: { i: i + k } })));
+    await enqueueMany(
+      handle.db,
+      Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+        task: 'bench.noop',
+        payload: { i: i + k },
+      })),
+    );
   }
   let done = 0;
   const started = performance.now();
@@ -159,7 +197,13 @@ async function queueCeiling(handle: DatabaseHandle, n: number): Promise<number> 
         done++;
       },
     },
-    preset: { worker: { localQueue: { size: Math.max(CONCURRENCY * 2, 20) }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: {
+      worker: {
+        localQueue: { size: Math.max(CONCURRENCY * 2, 20) },
+        completeJobBatchDelay: 0,
+        failJobBatchDelay: 0,
+      },
+    },
   });
   while (done < n) await new Promise((r) => setTimeout(r, 20));
   const rate = n / ((performance.now() - started) / 1000);

@@ -17,5 +17,9 @@ export async function startSmtpSink(): Promise<{ url: string; count(): number; c
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as { port: number }).port;
-  return { url: `smtp://127.0.0.1:${port}`, count: () => received, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    count: () => received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }

@@ -58,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       disableRequestLogging: deps.config.LOG_LEVEL !== 'debug' && deps.config.LOG_LEVEL !== 'trace',
     }),
     return503OnClosing: true,
+    routerOptions: { maxParamLength: 2048 },
   });
 
   // Keep the raw bytes of JSON bodies: webhook signatures are computed over them, not over re-serialised JSON.

@@ -93,7 +93,15 @@ function holds(c: Condition, actual: unknown): boolean {
   }
 }
 
+const instant = (v: unknown) =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v))
+    ? Date.parse(v)
+    : null;
+
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const ta = instant(a);
+  const tb = instant(b);
+  if (ta !== null && tb !== null) return ta - tb;
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

@@ -45,8 +45,19 @@ export async function dispatchEvent(opts: {
   if (!event) return;
   const p = event.payload as { orderId?: string; customerId?: string | null; shipmentId?: string };
   const orderId = p.orderId ?? (event.subject_type === 'order' ? event.subject_id : null);
-  const customerId = p.customerId ?? null;
   await withTransaction(db, async (tx) => {
+    const customerId =
+      p.customerId ??
+      (orderId
+        ? ((
+            await tx
+              .selectFrom('orders')
+              .select('customer_id')
+              .where('merchant_id', '=', merchantId)
+              .where('id', '=', orderId)
+              .executeTakeFirst()
+          )?.customer_id ?? null)
+        : null);
     for (const e of await activeEnrollmentsFor(
       tx,
       merchantId,
@@ -73,7 +84,7 @@ export async function dispatchEvent(opts: {
           waiting_for: null,
           next_run_at: new Date(now.getTime() + delay),
         });
-        await runEnrollment(tx, opts.config, merchantId, e.id, now);
+        await runEnrollment(tx, opts.config, merchantId, e.id, now, event.occurred_at);
       }
     }
     const journeys = await journeysTriggeredBy(tx, merchantId, event.type);
@@ -103,7 +114,7 @@ export async function dispatchEvent(opts: {
         .onConflict((oc) => oc.columns(['merchant_id', 'journey_id', 'subject_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (inserted) await runEnrollment(tx, opts.config, merchantId, id, now);
+      if (inserted) await runEnrollment(tx, opts.config, merchantId, id, now, event.occurred_at);
     }
   });
 }
@@ -132,6 +143,7 @@ export async function runEnrollment(
   merchantId: string,
   id: string,
   now: Date,
+  eventOccurredAt?: Date,
 ): Promise<void> {
   const e = await lockEnrollment(tx, merchantId, id);
   if (!e || e.status !== 'active') return;
@@ -178,7 +190,7 @@ export async function runEnrollment(
       await save({ next_run_at: waitUntil });
       return;
     }
-    await act(tx, config, e, s, step, ctx, now);
+    await act(tx, config, e, s, step, ctx, now, eventOccurredAt);
   }
   await save({ status: 'completed' });
 }
@@ -230,6 +242,7 @@ async function act(
   step: number,
   ctx: Ctx,
   now: Date,
+  eventOccurredAt?: Date,
 ): Promise<void> {
   const sourceKey = `enr:${e.id}:${step}`;
   switch (s.type) {
@@ -242,6 +255,7 @@ async function act(
         customerId: e.customer_id,
         orderId: e.order_id,
         enrollmentId: e.id,
+        eventOccurredAt: eventOccurredAt ?? null,
         extra: { voucherId: ctx.voucherId, surveyId: ctx.surveyId, campaign: s.campaign },
         now,
       });

@@ -73,7 +73,7 @@ export class TemplateError extends UnprocessableError {
   constructor(part: string, message: string, line: number | null, column: number | null) {
     super(
       'template_invalid',
-      `The template's ${part} does not parse${line ? ` (line ${line}, column ${column})` : ''}: ${message}`,
+      `The template's ${part} does not parse${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}: ${message}`,
       {
         part,
         line,
