@@ -154,6 +154,7 @@ export interface OrdersTable {
   billing_address: Json<PostalAddress | null> | null;
   promised_earliest: DateOnly | null;
   promised_latest: DateOnly | null;
+  promised_likely: DateOnly | null;
   note: string | null;
   placed_at: Timestamp;
   cancelled_at: Timestamp | null;
@@ -224,6 +225,49 @@ export interface ShipmentsTable {
   source_updated_at: Timestamp | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  sub_status: string | null;
+  status_at: Timestamp | null;
+  last_scan_at: Timestamp | null;
+  out_for_delivery_at: Timestamp | null;
+  last_location: string | null;
+  lane: string | null;
+  international: Generated<boolean>;
+  estimated_earliest: DateOnly | null;
+  estimated_latest: DateOnly | null;
+  transit_days: number | null;
+  promise_kept: boolean | null;
+  days_vs_promise: number | null;
+  flags: Generated<string[]>;
+  flagged_at: Timestamp | null;
+}
+
+export interface TrackingEventsTable {
+  merchant_id: string;
+  shipment_id: string;
+  dedupe_key: string;
+  source: string;
+  occurred_at: Timestamp;
+  status: string;
+  sub_status: string | null;
+  raw_code: string | null;
+  description: string | null;
+  location: string | null;
+  received_at: DefaultTimestamp;
+}
+
+export interface DeliveryPromisesTable {
+  merchant_id: string;
+  id: string;
+  order_id: string | null;
+  shipment_id: string | null;
+  earliest: DateOnly;
+  likely: DateOnly;
+  latest: DateOnly;
+  confidence: number;
+  method: string;
+  lane: string | null;
+  inputs: DefaultJson;
+  created_at: DefaultTimestamp;
 }
 
 export interface ShipmentLinesTable {
@@ -473,6 +517,8 @@ export interface Database {
   order_lines: OrderLinesTable;
   shipments: ShipmentsTable;
   shipment_lines: ShipmentLinesTable;
+  tracking_events: TrackingEventsTable;
+  delivery_promises: DeliveryPromisesTable;
   refunds: RefundsTable;
   inbound_events: InboundEventsTable;
   events: EventsTable;
