@@ -19,6 +19,7 @@ import { messageRoutes } from '../modules/messages/routes.ts';
 import { orderRoutes } from '../modules/orders/index.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
+import { trackingRoutes } from '../modules/tracking/routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhooks/routes.ts';
 import { registerApiRoutes } from './api.ts';
 import type { AppDeps } from './deps.ts';
@@ -41,6 +42,7 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...messageRoutes(deps),
     ...journeyRoutes(deps),
     ...webhookEndpointRoutes(deps),
+    ...trackingRoutes(deps),
   ];
 }
 

@@ -33,8 +33,27 @@ export const shipmentSchema = z.object({
   trackingNumber: z.string().nullable(),
   trackingUrl: z.string().nullable(),
   status: z.string(),
+  subStatus: z.string().nullable(),
+  statusAt: z.string().nullable().describe('Carrier time of the scan that set the status.'),
+  lastScanAt: z.string().nullable(),
+  lastLocation: z.string().nullable(),
   shippedAt: z.string().nullable(),
+  outForDeliveryAt: z.string().nullable(),
   deliveredAt: z.string().nullable(),
+  estimate: z
+    .object({ earliest: z.string().nullable(), latest: z.string().nullable() })
+    .describe('The current delivery estimate, refreshed as scans arrive.'),
+  promise: z
+    .object({
+      kept: z.boolean().nullable(),
+      daysVsPromise: z
+        .number()
+        .nullable()
+        .describe('Delivered date minus the latest promised date: negative is early.'),
+      transitDays: z.number().nullable(),
+    })
+    .describe('Filled when the parcel is delivered.'),
+  flags: z.array(z.string()).describe('Watchlist flags: late, stalled, exception, attempt_fail.'),
   lines: z.array(z.object({ lineId: z.string(), quantity: z.number() })),
   createdAt: z.string(),
   updatedAt: z.string(),
