@@ -154,6 +154,20 @@ const writeCases: Record<string, WriteCase> = {
     status: 201,
     wrongType: (v) => ({ body: { ...v, events: 'order.placed' }, path: 'body.events' }),
   },
+  'POST /api/v1/tracking-events': {
+    valid: () => ({
+      events: [{ trackingNumber: 'NOT-OURS-1', occurredAt: '2026-11-02T10:00:00Z', status: 'in_transit' }],
+    }),
+    status: 200,
+    wrongType: () => ({
+      body: {
+        events: [
+          { trackingNumber: 'X', occurredAt: '2026-11-02T10:00:00Z', status: 'in_transit', location: 5 },
+        ],
+      },
+      path: 'body.events.0.location',
+    }),
+  },
   'POST /api/v1/products': {
     valid: () => ({
       externalId: `p-${++serial}`,

@@ -405,6 +405,37 @@ const scenarios: Record<string, Scenario> = {
     probes: () => [{ check: notFound }],
     control: 200,
   },
+  'GET /api/v1/shipments/:id/events': {
+    probes: () => [{ check: notFound }],
+    control: 200,
+  },
+  'GET /api/v1/shipments': {
+    probes: () => [{ check: listHasData }, { query: 'status=info_received', check: listHasData }],
+  },
+  'POST /api/v1/tracking-events': {
+    probes: () => [
+      {
+        body: {
+          events: [
+            { shipmentId: A.shipmentId, occurredAt: '2026-11-02T10:00:00Z', status: 'delivered' },
+            {
+              trackingNumber: `1Z${A.tag.toUpperCase()}0001`,
+              occurredAt: '2026-11-02T10:00:00Z',
+              status: 'exception',
+            },
+          ],
+        },
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          assert.equal(res.json().accepted, 0, "B's push never lands on A's parcel");
+          assert.deepEqual(
+            res.json().rejected.map((r: { code: string }) => r.code),
+            ['unknown_shipment', 'unknown_shipment'],
+          );
+        },
+      },
+    ],
+  },
   'GET /api/v1/customers': {
     probes: () => [
       { query: 'limit=200', check: listHasData },

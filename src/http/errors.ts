@@ -40,7 +40,8 @@ export function toAppError(err: unknown, bodyLimit: number): AppError {
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err, request, reply) => {
-    const appErr = toAppError(err, bodyLimit);
+    // A route may accept more than the global limit (batch pushes); report the limit that applied.
+    const appErr = toAppError(err, request.routeOptions?.bodyLimit ?? bodyLimit);
     if (appErr.status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
     const body: ErrorBody = { error: { code: appErr.code, message: appErr.message } };
