@@ -2,6 +2,7 @@ import type { TaskDefinition } from './jobs/task.ts';
 import { customerTasks } from './modules/customers/index.ts';
 import { journeyTasks } from './modules/journeys/jobs.ts';
 import { messageTasks } from './modules/messages/jobs.ts';
+import { trackingTasks } from './modules/tracking/jobs.ts';
 import { webhookTasks } from './modules/webhooks/jobs.ts';
 
 /** Every background task the worker runs. A task named in event subscriptions must be listed here. */
@@ -10,9 +11,11 @@ export const allTasks: TaskDefinition[] = [
   ...messageTasks,
   ...journeyTasks,
   ...webhookTasks,
+  ...trackingTasks,
 ];
 
 /** Recurring tasks: cron pattern and task name. */
 export const RECURRING: Array<{ task: string; match: string }> = [
   { task: 'journeys.tick', match: '* * * * *' },
+  { task: 'tracking.watchlist', match: '*/15 * * * *' },
 ];
