@@ -22,7 +22,9 @@ ALTER TABLE shipments
   ADD COLUMN days_vs_promise     integer,  -- delivered date minus the latest promised date; negative is early
   -- Watchlist: 'late', 'stalled', 'exception', 'attempt_fail'. Cleared when the condition ends.
   ADD COLUMN flags               text[] NOT NULL DEFAULT '{}',
-  ADD COLUMN flagged_at          timestamptz;
+  ADD COLUMN flagged_at          timestamptz,
+  -- Carriers that must be asked: when we last asked about this parcel.
+  ADD COLUMN polled_at           timestamptz;
 
 -- The watchlist scans open shipments only.
 CREATE INDEX shipments_open ON shipments (merchant_id, last_scan_at)
@@ -73,3 +75,8 @@ CREATE INDEX delivery_promises_shipment ON delivery_promises (merchant_id, shipm
 
 -- Orders remember the likely date of the promise too (earliest/latest already exist).
 ALTER TABLE orders ADD COLUMN promised_likely date;
+
+-- Carrier tracking providers sign their webhooks per merchant account: they are integrations too.
+ALTER TABLE merchant_integrations DROP CONSTRAINT merchant_integrations_kind_check;
+ALTER TABLE merchant_integrations ADD CONSTRAINT merchant_integrations_kind_check
+  CHECK (kind IN ('shopify', 'woocommerce', 'easypost', 'aftership'));

@@ -239,6 +239,7 @@ export interface ShipmentsTable {
   days_vs_promise: number | null;
   flags: Generated<string[]>;
   flagged_at: Timestamp | null;
+  polled_at: Timestamp | null;
 }
 
 export interface TrackingEventsTable {
