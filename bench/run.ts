@@ -5,6 +5,7 @@
 const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
   messages: () => import('./messages.ts'),
+  tracking: () => import('./tracking.ts'),
 };
 
 const name = process.argv[2];

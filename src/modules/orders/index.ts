@@ -4,7 +4,7 @@ export { createOrder, orderDataFromApi } from './create-order.ts';
 export { type CreatedOrder, createOrders, type NewOrder } from './create-orders.ts';
 export { getOrder } from './get-order.ts';
 export { type RefundInput, recordRefund } from './record-refund.ts';
-export { refreshFulfilment } from './refresh-fulfilment.ts';
+export { markOrdersDelivered, refreshFulfilment } from './refresh-fulfilment.ts';
 export {
   findOrder,
   findOrderBySourceForUpdate,

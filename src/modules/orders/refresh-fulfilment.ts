@@ -56,3 +56,48 @@ export async function refreshFulfilment(opts: {
   await appendEvents(tx, [{ ...event, occurredAt: opts.at }]);
   return target;
 }
+
+/**
+ * The same rule as refreshFulfilment for the one move carrier scans cause, for many orders in one
+ * statement: an order whose every line has shipped and whose every live shipment is delivered becomes
+ * delivered (order.delivered at the last delivery's time). Orders already locked by the caller.
+ */
+export async function markOrdersDelivered(opts: {
+  tx: DbOrTx;
+  merchantId: string;
+  deliveries: Map<string, Date>;
+}): Promise<string[]> {
+  const { tx, merchantId, deliveries } = opts;
+  if (deliveries.size === 0) return [];
+  const from = orderLifecycle.states.filter((s) => orderLifecycle.can(s, 'delivered'));
+  const { rows } = await sql<{ id: string; number: string; customer_id: string | null }>`
+    UPDATE orders o SET status = 'delivered', updated_at = now()
+    WHERE o.merchant_id = ${merchantId}
+      AND o.id = ANY(${[...deliveries.keys()]}::text[])
+      AND o.status = ANY(${from}::text[])
+      AND NOT EXISTS (
+        SELECT 1 FROM shipments s
+        WHERE s.merchant_id = o.merchant_id AND s.order_id = o.id AND s.status NOT IN ('delivered', 'cancelled'))
+      AND EXISTS (
+        SELECT 1 FROM order_lines l WHERE l.merchant_id = o.merchant_id AND l.order_id = o.id AND l.requires_shipping)
+      AND NOT EXISTS (
+        SELECT 1 FROM order_lines l
+        WHERE l.merchant_id = o.merchant_id AND l.order_id = o.id AND l.requires_shipping
+          AND l.quantity > (
+            SELECT coalesce(sum(sl.quantity), 0) FROM shipment_lines sl
+            JOIN shipments s ON s.merchant_id = sl.merchant_id AND s.id = sl.shipment_id
+            WHERE sl.merchant_id = l.merchant_id AND sl.order_line_id = l.id AND s.status <> 'cancelled'))
+    RETURNING o.id, o.number, o.customer_id`.execute(tx);
+  await appendEvents(
+    tx,
+    rows.map((o) => ({
+      merchantId,
+      type: 'order.delivered' as const,
+      subjectType: 'order' as const,
+      subjectId: o.id,
+      occurredAt: deliveries.get(o.id) ?? new Date(),
+      payload: { orderId: o.id, number: o.number, customerId: o.customer_id },
+    })),
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../../db/pool.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
-import { refreshFulfilment } from '../orders/index.ts';
+import { markOrdersDelivered } from '../orders/index.ts';
 import { type ShipmentStatus, shipmentLifecycle } from '../shipments/status.ts';
 import {
   insertTrackingEvents,
@@ -154,7 +154,7 @@ export async function applyTrackingUpdates(opts: {
   }
   await updateShipmentsTracking(tx, merchantId, changes);
   await appendEvents(tx, events);
-  for (const [orderId, at] of deliveredOrders) await refreshFulfilment({ tx, merchantId, orderId, at });
+  await markOrdersDelivered({ tx, merchantId, deliveries: deliveredOrders });
   return result;
 }
 
