@@ -153,6 +153,8 @@ merchants
   .option('--shopify-secret <secret>', 'the secret Shopify signs webhooks with')
   .option('--woocommerce-url <url>', 'the site URL WooCommerce sends as X-WC-Webhook-Source')
   .option('--woocommerce-secret <secret>', 'the WooCommerce webhook secret')
+  .option('--easypost-secret <secret>', 'the EasyPost webhook secret (tracking updates)')
+  .option('--aftership-secret <secret>', 'the AfterShip webhook secret (tracking updates)')
   .option('--json', 'print JSON')
   .action(async (o) => {
     const integrations: IntegrationInput[] = [];
@@ -168,6 +170,9 @@ merchants
         externalRef: o.woocommerceUrl,
         secret: o.woocommerceSecret,
       });
+    if (o.easypostSecret) integrations.push({ kind: 'easypost', externalRef: '', secret: o.easypostSecret });
+    if (o.aftershipSecret)
+      integrations.push({ kind: 'aftership', externalRef: '', secret: o.aftershipSecret });
     const created = await withDatabase(({ database }, c) =>
       createMerchant({
         db: database.db,

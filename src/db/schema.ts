@@ -47,7 +47,7 @@ export interface PostalAddress {
 
 export interface MerchantIntegrationsTable {
   merchant_id: string;
-  kind: 'shopify' | 'woocommerce';
+  kind: 'shopify' | 'woocommerce' | 'easypost' | 'aftership';
   external_ref: string;
   secret_sealed: string;
   created_at: DefaultTimestamp;

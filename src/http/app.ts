@@ -19,6 +19,7 @@ import { messageRoutes } from '../modules/messages/routes.ts';
 import { orderRoutes } from '../modules/orders/index.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
+import { registerCarrierWebhooks } from '../modules/tracking/providers/routes.ts';
 import { trackingRoutes } from '../modules/tracking/routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhooks/routes.ts';
 import { registerApiRoutes } from './api.ts';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const intake = createOrderIntake({ db: deps.db, logger: deps.logger });
   registerShopifyWebhook(app, deps, intake);
   registerWooCommerceWebhook(app, deps, intake);
+  registerCarrierWebhooks(app, deps);
   registerReceiptRoutes(app, {
     config: deps.config,
     handleReceipt: deps.handleReceipt ?? (async (r) => void (await recordReceipt(deps.db, r))),

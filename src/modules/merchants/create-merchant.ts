@@ -41,6 +41,8 @@ export async function createMerchant(opts: {
           merchantId: id,
           secretKey: opts.config.SECRET_KEY,
           ...integration,
+          // Carrier providers are found by the merchant's slug in their webhook URL.
+          externalRef: integration.externalRef || row.slug,
         }),
       );
     }

@@ -4,11 +4,14 @@ import { ConflictError } from '../../lib/errors.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findIntegrationByRef, upsertIntegration } from './repo.ts';
 
-export type IntegrationKind = 'shopify' | 'woocommerce';
+export type IntegrationKind = 'shopify' | 'woocommerce' | 'easypost' | 'aftership';
 
 export interface IntegrationInput {
   kind: IntegrationKind;
-  /** The shop domain (Shopify) or the site URL (WooCommerce) that webhooks identify themselves with. */
+  /**
+   * The shop domain (Shopify) or the site URL (WooCommerce) that webhooks identify themselves with; for a
+   * carrier tracking provider (EasyPost, AfterShip) the merchant's slug, which its webhook URL carries.
+   */
   externalRef: string;
   /** The secret the platform signs webhooks with. */
   secret: string;

@@ -54,7 +54,7 @@ export async function upsertIntegration(
 /** The connection for a store, with the merchant's default locale (webhooks need both). */
 export async function findIntegrationByRef(
   db: DbOrTx,
-  kind: 'shopify' | 'woocommerce',
+  kind: MerchantIntegrationsTable['kind'],
   externalRef: string,
 ): Promise<(Selectable<MerchantIntegrationsTable> & { locale: string }) | undefined> {
   return db
