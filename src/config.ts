@@ -53,6 +53,9 @@ const configSchema = z.object({
   WHATSAPP_APP_SECRET: z.string().optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().optional(),
   ALLOW_PRIVATE_WEBHOOK_TARGETS: booleanFromEnv.default(false),
+  EASYPOST_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.easypost.com'),
+  EASYPOST_API_KEY: z.string().optional(),
+  TRACKING_POLL_HOURS: z.coerce.number().min(0.1).max(168).default(6),
 });
 
 export type Config = Readonly<

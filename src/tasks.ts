@@ -18,4 +18,5 @@ export const allTasks: TaskDefinition[] = [
 export const RECURRING: Array<{ task: string; match: string }> = [
   { task: 'journeys.tick', match: '* * * * *' },
   { task: 'tracking.watchlist', match: '*/15 * * * *' },
+  { task: 'tracking.poll', match: '*/30 * * * *' },
 ];
