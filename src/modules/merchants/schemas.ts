@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isSupportedLocale, isTimeZone, SUPPORTED_LOCALES } from '../../lib/i18n.ts';
 import { isCurrency } from '../../lib/money.ts';
+import { messagingSettingsSchema, settingsUpdateSchema, trackingSettingsSchema } from './settings.ts';
 
 export const localeSchema = z
   .string()
@@ -65,6 +66,11 @@ export const merchantUpdateSchema = brandSchema
     locale: localeSchema.optional(),
     currency: currencySchema.optional(),
     timezone: timeZoneSchema.optional(),
+    settings: settingsUpdateSchema
+      .optional()
+      .describe(
+        'Messaging restraint (frequency cap, quiet and business hours, stale events, click/open tracking) and the tracking watchlist thresholds; give only what changes.',
+      ),
   })
   .strict();
 export type MerchantUpdateInput = z.infer<typeof merchantUpdateSchema>;
@@ -85,6 +91,7 @@ export const merchantSchema = z.object({
   senderEmail: z.string().nullable(),
   postalAddress: postalAddressSchema.nullable(),
   integrations: z.array(z.object({ kind: z.string(), externalRef: z.string() })),
+  settings: z.object({ messaging: messagingSettingsSchema, tracking: trackingSettingsSchema }),
   createdAt: z.string(),
 });
 export type MerchantView = z.infer<typeof merchantSchema>;

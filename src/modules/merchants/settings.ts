@@ -34,3 +34,64 @@ export function messagingSettings(settings: Record<string, unknown> | null | und
   );
   return parsed.success ? parsed.data : messagingSettingsSchema.parse({});
 }
+
+/**
+ * When the tracking watchlist worries about a parcel (merchants.settings.tracking). The watchlist's SQL
+ * reads the same keys with the same defaults (tracking/watchlist.ts).
+ */
+export const trackingSettingsSchema = z.object({
+  /** No scan for this many days means the parcel is stalled (domestic / international). */
+  stalledDaysDomestic: z.number().int().min(1).max(60).default(7),
+  stalledDaysInternational: z.number().int().min(1).max(90).default(20),
+  /** A parcel not delivered this many hours after the end of the latest promised day is late. */
+  lateHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 14)
+    .default(48),
+});
+export type TrackingSettings = z.infer<typeof trackingSettingsSchema>;
+
+export function trackingSettings(settings: Record<string, unknown> | null | undefined): TrackingSettings {
+  const parsed = trackingSettingsSchema.safeParse(
+    (settings as { tracking?: unknown } | null)?.tracking ?? {},
+  );
+  return parsed.success ? parsed.data : trackingSettingsSchema.parse({});
+}
+
+/**
+ * A section's schema for changes: every key optional and WITHOUT its default, so a change that names one
+ * key does not write the defaults of the others over what the merchant chose before.
+ */
+function changesTo<T extends Record<string, unknown>>(schema: z.ZodObject): z.ZodType<Partial<T>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+    ]),
+  );
+  return z.object(shape).strict() as unknown as z.ZodType<Partial<T>>;
+}
+
+/** The settings a merchant can change through PATCH /api/v1/merchant: any subset of each section. */
+export const settingsUpdateSchema = z
+  .object({
+    messaging: changesTo<MessagingSettings>(messagingSettingsSchema).optional(),
+    tracking: changesTo<TrackingSettings>(trackingSettingsSchema).optional(),
+  })
+  .strict();
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+/** Merges a change into stored settings section by section; keys left out keep their value. */
+export function mergeSettings(
+  stored: Record<string, unknown> | null,
+  change: SettingsUpdate,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(stored ?? {}) };
+  for (const [section, values] of Object.entries(change)) {
+    if (values)
+      out[section] = { ...((out[section] as Record<string, unknown> | undefined) ?? {}), ...values };
+  }
+  return out;
+}

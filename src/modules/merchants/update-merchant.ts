@@ -4,6 +4,7 @@ import type { MerchantsTable } from '../../db/schema.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { findMerchant, listIntegrations, updateMerchant as updateMerchantRow } from './repo.ts';
 import { type MerchantUpdateInput, type MerchantView, merchantUpdateSchema } from './schemas.ts';
+import { mergeSettings } from './settings.ts';
 import { toMerchantView } from './view.ts';
 
 export async function getMerchant(opts: { db: DbOrTx; merchantId: string }): Promise<MerchantView> {
@@ -31,6 +32,11 @@ export async function updateMerchant(opts: {
   if (i.supportPhone !== undefined) changes.support_phone = i.supportPhone;
   if (i.senderName !== undefined) changes.sender_name = i.senderName;
   if (i.senderEmail !== undefined) changes.sender_email = i.senderEmail;
+  if (i.settings !== undefined) {
+    const current = await findMerchant(opts.db, opts.merchantId);
+    if (!current) throw new NotFoundError('Merchant');
+    changes.settings = JSON.stringify(mergeSettings(current.settings as Record<string, unknown>, i.settings));
+  }
   if (i.postalAddress !== undefined) {
     changes.postal_address = i.postalAddress === null ? null : JSON.stringify(i.postalAddress);
   }

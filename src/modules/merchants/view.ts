@@ -1,5 +1,6 @@
 import type { MerchantRow } from './repo.ts';
 import type { MerchantView } from './schemas.ts';
+import { messagingSettings, trackingSettings } from './settings.ts';
 
 export function toMerchantView(
   row: MerchantRow,
@@ -24,6 +25,7 @@ export function toMerchantView(
       kind: i.kind,
       externalRef: i.externalRef ?? i.external_ref ?? '',
     })),
+    settings: { messaging: messagingSettings(row.settings), tracking: trackingSettings(row.settings) },
     createdAt: row.created_at.toISOString(),
   };
 }
