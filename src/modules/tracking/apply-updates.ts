@@ -8,6 +8,7 @@ import {
   lockOrdersOfShipments,
   lockShipmentsForTracking,
   type NewTrackingEvent,
+  recordPromiseOutcomes,
   type ShipmentTrackingChange,
   type TrackedShipment,
   updateShipmentsTracking,
@@ -154,6 +155,11 @@ export async function applyTrackingUpdates(opts: {
   }
   await updateShipmentsTracking(tx, merchantId, changes);
   await appendEvents(tx, events);
+  await recordPromiseOutcomes(
+    tx,
+    merchantId,
+    result.moved.filter((m) => m.to === 'delivered').map((m) => m.shipmentId),
+  );
   await markOrdersDelivered({ tx, merchantId, deliveries: deliveredOrders });
   return result;
 }

@@ -133,3 +133,23 @@ export async function listTrackingEvents(
     .orderBy('occurred_at', 'desc')
     .execute();
 }
+
+/**
+ * At delivery: was the promise kept? Compares the delivery's calendar day in the merchant's time zone with
+ * the latest promised day of the order (shipments of orders without a promise stay null).
+ */
+export async function recordPromiseOutcomes(
+  tx: DbOrTx,
+  merchantId: string,
+  shipmentIds: string[],
+): Promise<void> {
+  if (shipmentIds.length === 0) return;
+  await sql`
+    UPDATE shipments s SET
+      days_vs_promise = (s.delivered_at AT TIME ZONE m.timezone)::date - o.promised_latest,
+      promise_kept = (s.delivered_at AT TIME ZONE m.timezone)::date <= o.promised_latest
+    FROM orders o, merchants m
+    WHERE s.merchant_id = ${merchantId} AND s.id = ANY(${shipmentIds}::text[])
+      AND o.merchant_id = s.merchant_id AND o.id = s.order_id AND m.id = s.merchant_id
+      AND s.delivered_at IS NOT NULL AND o.promised_latest IS NOT NULL`.execute(tx);
+}

@@ -109,6 +109,11 @@ describe('the exception watchlist', () => {
     // The stalled parcel moves again and the troubled one is delivered: flags clear.
     await scan(stalled, '2026-11-13T05:00:00Z', 'in_transit');
     await scan(troubled, '2026-11-13T05:00:00Z', 'delivered');
+    await scan(late, '2026-11-13T18:00:00Z', 'delivered');
+    const kept = (await t.app.inject({ url: `/api/v1/shipments/${late}`, headers: shop.auth })).json()
+      .promise;
+    assert.equal(kept.kept, false, 'promised by the 10th, delivered on the 13th');
+    assert.equal(kept.daysVsPromise, 3);
     await watch('2026-11-13T06:00:00Z');
     assert.deepEqual(await flagged('stalled'), []);
     assert.deepEqual(await flagged('exception'), []);
