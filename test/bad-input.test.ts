@@ -168,6 +168,15 @@ const writeCases: Record<string, WriteCase> = {
       path: 'body.events.0.location',
     }),
   },
+  'POST /api/v1/delivery-promise': {
+    valid: () => ({
+      origin: { country: 'US', regionCode: 'NY' },
+      destination: { country: 'US', regionCode: 'CA' },
+      orderedAt: '2026-11-02T10:00:00Z',
+    }),
+    status: 200,
+    wrongType: (v) => ({ body: { ...v, processingDays: 'two' }, path: 'body.processingDays' }),
+  },
   'POST /api/v1/products': {
     valid: () => ({
       externalId: `p-${++serial}`,

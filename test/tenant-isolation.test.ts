@@ -412,6 +412,21 @@ const scenarios: Record<string, Scenario> = {
   'GET /api/v1/shipments': {
     probes: () => [{ check: listHasData }, { query: 'status=info_received', check: listHasData }],
   },
+  'POST /api/v1/delivery-promise': {
+    probes: () => [
+      {
+        body: { origin: { country: 'US' }, destination: { country: 'US' }, orderId: A.orderId },
+        check: notFound,
+      },
+      {
+        body: { origin: { country: 'US' }, destination: { country: 'US' } },
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          assert.equal(res.json().sampleSize, 0, "B's estimate never learns from A's deliveries");
+        },
+      },
+    ],
+  },
   'POST /api/v1/tracking-events': {
     probes: () => [
       {

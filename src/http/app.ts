@@ -17,6 +17,7 @@ import { registerMessagePages } from '../modules/messages/pages.ts';
 import { recordReceipt } from '../modules/messages/record-receipt.ts';
 import { messageRoutes } from '../modules/messages/routes.ts';
 import { orderRoutes } from '../modules/orders/index.ts';
+import { promiseRoutes } from '../modules/promise/routes.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
 import { registerCarrierWebhooks } from '../modules/tracking/providers/routes.ts';
@@ -44,6 +45,7 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...journeyRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...trackingRoutes(deps),
+    ...promiseRoutes(deps),
   ];
 }
 

@@ -146,7 +146,7 @@ export async function runEnrollment(
   eventOccurredAt?: Date,
 ): Promise<void> {
   const e = await lockEnrollment(tx, merchantId, id);
-  if (!e || e.status !== 'active') return;
+  if (e?.status !== 'active') return;
   const ctx = { ...(e.context as Ctx) };
   let step = e.step;
   const save = (

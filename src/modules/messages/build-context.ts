@@ -3,7 +3,6 @@ import type { DbOrTx } from '../../db/pool.ts';
 import type { PostalAddress } from '../../db/schema.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { formatMoney } from '../../lib/money.ts';
-import type { MerchantRow } from '../merchants/index.ts';
 import type { OrderLineRow, OrderRow } from '../orders/index.ts';
 import type { MessageContext, OrderContext } from '../templates/context.ts';
 import { link } from './links.ts';

@@ -68,7 +68,7 @@ ${consents.map(([ch, on]) => html`<label><input type="checkbox" name="${ch}" val
     '/p/:token',
     async (request, reply) => {
       const link = readLink(request.params.token, key, 'p');
-      if (!link || !link.c || !(await findMerchant(deps.db, link.m))) return notFound(reply);
+      if (!link?.c || !(await findMerchant(deps.db, link.m))) return notFound(reply);
       const body = (request.body ?? {}) as Record<string, string>;
       await withTransaction(deps.db, async (tx) => {
         for (const ch of CHANNELS) {
@@ -87,7 +87,7 @@ ${consents.map(([ch, on]) => html`<label><input type="checkbox" name="${ch}" val
 
   const unsubscribe = async (token: string) => {
     const link = readLink(token, key, 'u');
-    if (!link || !link.c) return null;
+    if (!link?.c) return null;
     await withTransaction(deps.db, async (tx) => {
       await setConsent(tx, {
         merchantId: link.m,

@@ -87,7 +87,7 @@ function easypostStatus(status?: string | null, detail?: string | null): Mapped 
 export function normalizeEasyPost(body: unknown): CarrierUpdate | null {
   const b = body as { object?: string; result?: EasyPostTracker } & EasyPostTracker;
   const tracker = b?.object === 'Event' ? b.result : b;
-  if (!tracker || tracker.object !== 'Tracker' || !tracker.tracking_code) return null;
+  if (tracker?.object !== 'Tracker' || !tracker.tracking_code) return null;
   const events: CarrierEvent[] = [];
   for (const d of tracker.tracking_details ?? []) {
     const at = instant(d.datetime);
