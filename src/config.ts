@@ -56,6 +56,8 @@ const configSchema = z.object({
   EASYPOST_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.easypost.com'),
   EASYPOST_API_KEY: z.string().optional(),
   TRACKING_POLL_HOURS: z.coerce.number().min(0.1).max(168).default(6),
+  TRACK_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  TRUST_PROXY: booleanFromEnv.default(false),
 });
 
 export type Config = Readonly<

@@ -20,6 +20,7 @@ import { orderRoutes } from '../modules/orders/index.ts';
 import { promiseRoutes } from '../modules/promise/routes.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
+import { registerTrackingPages } from '../modules/tracking/page/routes.ts';
 import { registerCarrierWebhooks } from '../modules/tracking/providers/routes.ts';
 import { trackingRoutes } from '../modules/tracking/routes.ts';
 import { webhookEndpointRoutes } from '../modules/webhooks/routes.ts';
@@ -64,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 2048 },
+    // Behind a load balancer the client is in X-Forwarded-For; rate limits must count clients, not the balancer.
+    trustProxy: deps.config.TRUST_PROXY,
   });
 
   // Keep the raw bytes of JSON bodies: webhook signatures are computed over them, not over re-serialised JSON.
@@ -124,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     handleReceipt: deps.handleReceipt ?? (async (r) => void (await recordReceipt(deps.db, r))),
   });
   registerMessagePages(app, deps);
+  await registerTrackingPages(app, deps);
   if (deps.mailbox) registerMailboxPages(app, deps.mailbox);
   return app;
 }
