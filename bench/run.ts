@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
   messages: () => import('./messages.ts'),
   tracking: () => import('./tracking.ts'),
+  'tracking-numbers': () => import('./tracking-numbers.ts'),
 };
 
 const name = process.argv[2];

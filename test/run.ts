@@ -29,12 +29,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function findTests(dir: string): Promise<string[]> {
+async function findTests(dir: string, suffix: string): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...(await findTests(full)));
-    else if (entry.isFile() && entry.name.endsWith('.test.ts')) out.push(full);
+    if (entry.isDirectory() && entry.name !== 'node_modules') out.push(...(await findTests(full, suffix)));
+    else if (entry.isFile() && entry.name.endsWith(suffix)) out.push(full);
   }
   return out;
 }
@@ -45,8 +45,12 @@ function withDatabase(url: string, db: string): string {
   return u.toString();
 }
 
-async function main() {
-  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+/**
+ * Runs every file ending in `suffix` (under src/ and test/, or only those matching a filter) against a
+ * fresh template database. The browser tests (test/browser/run.ts) use the same runner with their suffix.
+ */
+export async function runTests(opts: { suffix: string; filters: string[]; concurrency: number }) {
+  const { filters } = opts;
   let adminUrl = process.env.DATABASE_URL;
   let stop = async () => {};
   let dataDir: string | null = null;
@@ -68,9 +72,11 @@ async function main() {
     await migrate(pool);
     await pool.end();
 
-    const files = (await findTests(path.join(ROOT, 'src'))).concat(await findTests(path.join(ROOT, 'test')));
+    const files = (await findTests(path.join(ROOT, 'src'), opts.suffix)).concat(
+      await findTests(path.join(ROOT, 'test'), opts.suffix),
+    );
     const selected = filters.length > 0 ? files.filter((f) => filters.some((p) => f.includes(p))) : files;
-    const args = ['--import', 'tsx', '--test', '--test-concurrency=4', ...selected];
+    const args = ['--import', 'tsx', '--test', `--test-concurrency=${opts.concurrency}`, ...selected];
     code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, {
         stdio: 'inherit',
@@ -82,10 +88,16 @@ async function main() {
     await stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }
-  process.exit(code);
+  return code;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (import.meta.filename === process.argv[1]) {
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  runTests({ suffix: '.test.ts', filters, concurrency: 4 }).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -20,6 +20,7 @@ import { orderRoutes } from '../modules/orders/index.ts';
 import { promiseRoutes } from '../modules/promise/routes.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
+import { trackingNumberRoutes } from '../modules/tracking/numbers/routes.ts';
 import { registerTrackingPages } from '../modules/tracking/page/routes.ts';
 import { registerCarrierWebhooks } from '../modules/tracking/providers/routes.ts';
 import { trackingRoutes } from '../modules/tracking/routes.ts';
@@ -46,6 +47,7 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...journeyRoutes(deps),
     ...webhookEndpointRoutes(deps),
     ...trackingRoutes(deps),
+    ...trackingNumberRoutes(deps),
     ...promiseRoutes(deps),
   ];
 }

@@ -17,7 +17,7 @@ export function renderTrackingMain(view: TrackingView): string {
   const only = view.shipments[0];
   return html`<section class="card window${celebrate ? ' celebrate' : ''}${w.late ? ' late' : ''}" aria-labelledby="window">
 <p class="eyebrow">${t('order_number', { number: view.order.number })}</p>
-<h1 id="window">${celebrate ? html`<span aria-hidden="true">🎉 </span>` : ''}${w.text}</h1>
+<h1 id="window">${celebrate ? html`<span class="live" aria-hidden="true"></span>` : ''}${w.text}</h1>
 ${w.note ? html`<p class="note${celebrate ? '' : ' muted'}">${w.note}</p>` : ''}
 </section>
 <section class="card status" aria-labelledby="status">

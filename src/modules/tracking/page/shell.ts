@@ -14,6 +14,8 @@ export interface Shell {
   close: string;
 }
 
+const PAGE_BACKGROUND = '#f3f4f6';
+
 const shells = new TtlCache<string, { before: string; after: string; close: string }>(10 * 60_000, 500);
 
 export interface Palette {
@@ -21,7 +23,8 @@ export interface Palette {
   onPrimary: string;
   accent: string;
   onAccent: string;
-  /** Links on white: the primary colour, darkened only as far as AA (4.5:1) needs. */
+  /** Links: the primary colour, darkened only as far as AA (4.5:1) needs on the grey page background, the
+   * darker of the two backgrounds links sit on (cards are white). */
   link: string;
   /** Progress fill on white: the accent, adjusted to the 3:1 WCAG asks of graphics. */
   bar: string;
@@ -35,7 +38,7 @@ export function palette(primary: string, accent: string): Palette {
     onPrimary: readableTextOn(p),
     accent: a,
     onAccent: readableTextOn(a),
-    link: ensureContrast(p, '#ffffff', 4.5),
+    link: ensureContrast(p, PAGE_BACKGROUND, 4.5),
     bar: contrastRatio(a, '#ffffff') >= 3 ? a : ensureContrast(p, '#ffffff', 3),
   };
 }
@@ -55,6 +58,7 @@ export function pageShell(merchant: MerchantRow, lang: string): Shell {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <style>${raw(css(c))}</style>
 <title>`.value,
       after: html`</title>
@@ -94,6 +98,9 @@ p{margin:0 0 8px}
 .window.celebrate .eyebrow,.window.celebrate .muted{color:inherit}
 .window.celebrate h1{font-size:40px}
 .window .note{margin:8px 0 0}
+.live{display:inline-block;width:.45em;height:.45em;border-radius:50%;background:currentColor;margin:0 .25em .1em 0;vertical-align:middle;animation:live 1.6s ease-in-out infinite}
+@keyframes live{50%{opacity:.35;transform:scale(.75)}}
+@media (prefers-reduced-motion:reduce){.live{animation:none}}
 .window.late .note{color:#991b1b;font-weight:600}
 .alert{border-left:4px solid #b91c1c;background:#fef2f2;color:#7f1d1d;padding:12px;border-radius:8px;margin:8px 0}
 .good{border-left:4px solid var(--bar);background:#f9fafb;padding:12px;border-radius:8px;margin:8px 0}
