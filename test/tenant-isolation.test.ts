@@ -214,6 +214,7 @@ function pathIds(s: Seed): Record<string, string> {
     templates: 'order_confirmation',
     ':key': 'en',
     presets: 'four_transactional',
+    'tracking-numbers': '1Z5R89390357567127',
   };
 }
 
@@ -411,6 +412,18 @@ const scenarios: Record<string, Scenario> = {
   },
   'GET /api/v1/shipments': {
     probes: () => [{ check: listHasData }, { query: 'status=info_received', check: listHasData }],
+  },
+  'GET /api/v1/tracking-numbers/:number': {
+    // Detection reads no merchant data: B gets the same public answer A would.
+    probes: () => [
+      {
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          assert.equal(res.json().valid, true);
+          assert.equal(res.json().carriers[0].courier, 'ups');
+        },
+      },
+    ],
   },
   'POST /api/v1/delivery-promise': {
     probes: () => [
@@ -652,6 +665,7 @@ async function ownPathIds(): Promise<Record<string, string>> {
     templates: 'order_confirmation',
     ':key': 'en',
     presets: 'delivery_day',
+    'tracking-numbers': '1Z5R89390357567127',
   };
 }
 
