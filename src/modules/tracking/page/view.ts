@@ -1,5 +1,6 @@
 import type { Locale } from '../../../lib/i18n.ts';
 import { translate } from '../../templates/translations.ts';
+import { carrierName } from '../carrier-names.ts';
 import { dateLocale, formatDayRange, formatInstantDay, formatTime, localDate, zoneLabel } from './dates.ts';
 import type { OrderDetail, OrderHead } from './repo.ts';
 import {
@@ -157,7 +158,7 @@ export function buildTrackingView({ head, detail, locale, token, now }: BuildVie
     const sub = s.sub_status && eventKey(s.status, s.sub_status).startsWith('sub.') ? s.sub_status : null;
     return {
       position: i + 1,
-      carrier: s.carrier,
+      carrier: carrierName(s.carrier),
       trackingNumber: s.tracking_number,
       trackingUrl: s.tracking_url && /^https?:\/\//i.test(s.tracking_url) ? s.tracking_url : null,
       status: s.status,
