@@ -26,7 +26,11 @@ export type IdPrefix =
   | 'tsk'
   | 'enr'
   | 'srv'
-  | 'whe';
+  | 'whe'
+  | 'dpr'
+  | 'crd'
+  | 'ltx'
+  | 'vrd';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSupportedLocale, isTimeZone, SUPPORTED_LOCALES } from '../../lib/i18n.ts';
 import { isCurrency } from '../../lib/money.ts';
-import { messagingSettingsSchema, settingsUpdateSchema, trackingSettingsSchema } from './settings.ts';
+import { merchantSettingsSchema, settingsUpdateSchema } from './settings.ts';
 
 export const localeSchema = z
   .string()
@@ -69,7 +69,7 @@ export const merchantUpdateSchema = brandSchema
     settings: settingsUpdateSchema
       .optional()
       .describe(
-        'Messaging restraint (frequency cap, quiet and business hours, stale events, click/open tracking) and the tracking watchlist thresholds; give only what changes.',
+        'Messaging restraint (frequency cap, quiet and business hours, stale events, click/open tracking), tracking (watchlist thresholds, own tracking-page domains) and shipping (origin, processing days, cut-off, carrier delivery days for the delivery promise); give only what changes.',
       ),
   })
   .strict();
@@ -91,7 +91,7 @@ export const merchantSchema = z.object({
   senderEmail: z.string().nullable(),
   postalAddress: postalAddressSchema.nullable(),
   integrations: z.array(z.object({ kind: z.string(), externalRef: z.string() })),
-  settings: z.object({ messaging: messagingSettingsSchema, tracking: trackingSettingsSchema }),
+  settings: merchantSettingsSchema,
   createdAt: z.string(),
 });
 export type MerchantView = z.infer<typeof merchantSchema>;

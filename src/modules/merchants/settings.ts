@@ -1,4 +1,7 @@
 import { z } from 'zod';
+// From the file, not the promise module's index: the index loads promise-for.ts, which imports merchants
+// (findMerchant), a cycle; promise/settings.ts is plain zod and imports nothing from merchants.
+import { type ShippingSettings, shippingSettings, shippingSettingsSchema } from '../promise/settings.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 
@@ -50,6 +53,19 @@ export const trackingSettingsSchema = z.object({
     .min(0)
     .max(24 * 14)
     .default(48),
+  /**
+   * The merchant's own host names for the tracking page (e.g. track.example-shop.com, CNAMEd here): a
+   * /track request on one of them is for this store.
+   */
+  domains: z
+    .array(
+      z
+        .string()
+        .toLowerCase()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a host name'),
+    )
+    .max(20)
+    .default([]),
 });
 export type TrackingSettings = z.infer<typeof trackingSettingsSchema>;
 
@@ -79,9 +95,28 @@ export const settingsUpdateSchema = z
   .object({
     messaging: changesTo<MessagingSettings>(messagingSettingsSchema).optional(),
     tracking: changesTo<TrackingSettings>(trackingSettingsSchema).optional(),
+    /** A section replaces keys whole: carrierDeliveryDays is given as the full map of overrides. */
+    shipping: changesTo<ShippingSettings>(shippingSettingsSchema).optional(),
   })
   .strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+/** Every section with its defaults filled in, for the merchant view (GET and PATCH /api/v1/merchant). */
+export const merchantSettingsSchema = z.object({
+  messaging: messagingSettingsSchema,
+  tracking: trackingSettingsSchema,
+  shipping: shippingSettingsSchema,
+});
+
+export function merchantSettingsView(
+  settings: Record<string, unknown> | null | undefined,
+): z.infer<typeof merchantSettingsSchema> {
+  return {
+    messaging: messagingSettings(settings),
+    tracking: trackingSettings(settings),
+    shipping: shippingSettings(settings),
+  };
+}
 
 /** Merges a change into stored settings section by section; keys left out keep their value. */
 export function mergeSettings(

@@ -1,6 +1,6 @@
 import type { MerchantRow } from './repo.ts';
 import type { MerchantView } from './schemas.ts';
-import { messagingSettings, trackingSettings } from './settings.ts';
+import { merchantSettingsView } from './settings.ts';
 
 export function toMerchantView(
   row: MerchantRow,
@@ -25,7 +25,7 @@ export function toMerchantView(
       kind: i.kind,
       externalRef: i.externalRef ?? i.external_ref ?? '',
     })),
-    settings: { messaging: messagingSettings(row.settings), tracking: trackingSettings(row.settings) },
+    settings: merchantSettingsView(row.settings),
     createdAt: row.created_at.toISOString(),
   };
 }

@@ -20,7 +20,12 @@ export {
 } from './estimate.ts';
 export { carrierSlug, laneFor, type Place, parseLane } from './lane.ts';
 export { type DeliveryPromise, type PromiseRequest, promiseDelivery } from './promise-for.ts';
-export { type DeliveryOutcome, recordDeliveryOutcome } from './record-delivery-outcome.ts';
+export {
+  type DeliveryOutcome,
+  recordDeliveryOutcome,
+  recordDeliveryOutcomes,
+} from './record-delivery-outcome.ts';
+export { reestimateShipments } from './reestimate-shipments.ts';
 export { promiseRoutes } from './routes.ts';
 export { carrierDeliveryDays, type TransitRule, transitRule } from './rules.ts';
 export { type ShippingSettings, shippingSettings, shippingSettingsSchema } from './settings.ts';

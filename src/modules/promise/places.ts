@@ -1,7 +1,14 @@
 import type { PostalAddress } from '../../db/schema.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
-import { isKnownCountry, normalizeRegion, regionsOf } from './calendar.ts';
-import type { Place } from './lane.ts';
+import {
+  type BusinessCalendar,
+  calendarFor,
+  isKnownCountry,
+  normalizeRegion,
+  regionsOf,
+} from './calendar.ts';
+import { type LaneParts, laneKey, laneParts, type Place, parseLane } from './lane.ts';
+import { carrierDeliveryDays } from './rules.ts';
 import type { ShippingSettings } from './settings.ts';
 
 /** A stored postal address as a place, when it names a country. */
@@ -42,4 +49,46 @@ export function checkPlace(place: Place, role: 'origin' | 'destination'): Place 
     );
   }
   return { ...place, country };
+}
+
+/**
+ * A shipment's lane: the one stored on it (set at delivery), else the merchant's origin to the order's
+ * address with its carrier. Null when either end is unknown.
+ */
+export function shipmentLane(opts: {
+  origin: Place | null;
+  destination: Place | null;
+  carrier: string | null;
+  lane: string | null;
+}): { parts: LaneParts | null; lane: string | null } {
+  const { origin, destination } = opts;
+  const parts =
+    (opts.lane ? parseLane(opts.lane) : null) ??
+    (origin && destination ? laneParts(origin, destination, opts.carrier) : null);
+  return { parts, lane: opts.lane ?? (parts ? laneKey(parts) : null) };
+}
+
+/**
+ * The destination's holidays on the carrier's delivery days, built once per place and carrier in a batch;
+ * null for a country we have no calendar for.
+ */
+export function deliveryCalendar(
+  cache: Map<string, BusinessCalendar | null>,
+  destination: Place | null,
+  carrier: string | null,
+  settings: ShippingSettings,
+): BusinessCalendar | null {
+  if (!destination) return null;
+  const key = `${destination.country}|${destination.regionCode ?? ''}|${carrier ?? ''}`;
+  let calendar = cache.get(key);
+  if (calendar === undefined) {
+    calendar = isKnownCountry(destination.country)
+      ? calendarFor({
+          ...destination,
+          weekdays: carrierDeliveryDays(carrier, settings.carrierDeliveryDays),
+        })
+      : null;
+    cache.set(key, calendar);
+  }
+  return calendar;
 }

@@ -1,6 +1,6 @@
 import { type Db, withTransaction } from '../../db/pool.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { type IdPrefix, newId } from '../../lib/ids.ts';
+import { newId } from '../../lib/ids.ts';
 import { appendEvents } from '../events/index.ts';
 import { findMerchant } from '../merchants/index.ts';
 import { findOrder, lockOrder, orderEvent } from '../orders/index.ts';
@@ -97,7 +97,7 @@ export async function promiseDelivery(opts: {
 
   let promiseId: string | null = null;
   if (order) {
-    promiseId = newPromiseId();
+    promiseId = newId('dpr');
     const id = promiseId;
     await withTransaction(db, async (tx) => {
       const locked = await lockOrder(tx, merchantId, order.id);
@@ -143,9 +143,4 @@ export async function promiseDelivery(opts: {
     promiseId,
     basis: estimate.basis,
   };
-}
-
-/** Delivery promise ids. TODO(lead): add 'dpr' to IdPrefix in lib/ids.ts; the cast goes then. */
-function newPromiseId(): string {
-  return newId('dpr' as IdPrefix);
 }

@@ -1,12 +1,11 @@
 import type { DbOrTx } from '../../db/pool.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { findMerchant } from '../merchants/index.ts';
-import { businessDaysBetween, calendarFor, daysBetween, isKnownCountry } from './calendar.ts';
+import { type BusinessCalendar, businessDaysBetween, daysBetween } from './calendar.ts';
 import { localDayAndTime } from './estimate.ts';
-import { isInternational, laneKey, laneParts, parseLane } from './lane.ts';
-import { merchantOrigin, placeFromAddress } from './places.ts';
-import { findShipmentForOutcome, writeDeliveryOutcome } from './repo.ts';
-import { carrierDeliveryDays } from './rules.ts';
+import { isInternational } from './lane.ts';
+import { deliveryCalendar, merchantOrigin, placeFromAddress, shipmentLane } from './places.ts';
+import { type DeliveryOutcomeRow, findShipmentsForPromise, writeDeliveryOutcomes } from './repo.ts';
 import { shippingSettings } from './settings.ts';
 
 /**
@@ -26,57 +25,85 @@ export interface DeliveryOutcome {
 }
 
 /**
- * What a delivery teaches us, written on the shipment in the caller's transaction (the tracking ingest
- * calls this when a shipment becomes delivered): its lane, the business days it took (the destination's
- * calendar on the carrier's delivery days — this is what lane histories are made of) and whether the
- * order's promise was kept, compared by day where the parcel arrived.
+ * What deliveries teach us, written on their shipments in the caller's transaction: the lane, the business
+ * days each took (the destination's calendar on the carrier's delivery days — this is what lane histories
+ * are made of) and whether the order's promise was kept, compared by day where the parcel arrived.
+ * The tracking ingest calls this for the shipments a batch delivers, which can be thousands (a 3PL's
+ * nightly push), so it takes them all at once: three statements however many there are.
+ * Shipments that are not this merchant's are left out of the answer.
  */
+export async function recordDeliveryOutcomes(opts: {
+  tx: DbOrTx;
+  merchantId: string;
+  deliveries: ReadonlyArray<{ shipmentId: string; deliveredAt: Date }>;
+}): Promise<DeliveryOutcome[]> {
+  const { tx, merchantId, deliveries } = opts;
+  if (deliveries.length === 0) return [];
+  const merchant = await findMerchant(tx, merchantId);
+  if (!merchant) throw new NotFoundError('Merchant', { id: merchantId });
+  const settings = shippingSettings(merchant.settings);
+  const origin = merchantOrigin(merchant, settings);
+  const shipments = new Map(
+    (
+      await findShipmentsForPromise(
+        tx,
+        merchantId,
+        deliveries.map((d) => d.shipmentId),
+      )
+    ).map((s) => [s.id, s]),
+  );
+  const calendars = new Map<string, BusinessCalendar | null>();
+
+  const outcomes: DeliveryOutcome[] = [];
+  const rows: DeliveryOutcomeRow[] = [];
+  for (const { shipmentId, deliveredAt } of deliveries) {
+    const shipment = shipments.get(shipmentId);
+    if (!shipment) continue;
+    const destination = placeFromAddress(shipment.shipping_address);
+    const { parts, lane } = shipmentLane({
+      origin,
+      destination,
+      carrier: shipment.carrier,
+      lane: shipment.lane,
+    });
+    const calendar = deliveryCalendar(calendars, destination, shipment.carrier, settings);
+    // Days are read where they happen: shipped in the merchant's time zone, delivered in the destination's.
+    const deliveredDay = localDayAndTime(deliveredAt, calendar?.timeZone ?? merchant.timezone).day;
+    let transitDays: number | null = null;
+    if (calendar && shipment.shipped_at && lane) {
+      const shippedDay = localDayAndTime(shipment.shipped_at, merchant.timezone).day;
+      const days = businessDaysBetween(calendar, shippedDay, deliveredDay);
+      if (days >= 0 && days <= MAX_LEARNED_TRANSIT_DAYS) transitDays = days;
+    }
+    const daysVsPromise = shipment.promised_latest
+      ? daysBetween(shipment.promised_latest, deliveredDay)
+      : null;
+    const outcome: DeliveryOutcome = {
+      shipmentId,
+      lane,
+      transitDays,
+      promiseKept: daysVsPromise === null ? null : daysVsPromise <= 0,
+      daysVsPromise,
+    };
+    outcomes.push(outcome);
+    rows.push({ ...outcome, international: parts ? isInternational(parts) : null });
+  }
+  await writeDeliveryOutcomes(tx, merchantId, rows);
+  return outcomes;
+}
+
+/** One delivery's outcome (see recordDeliveryOutcomes); 404 when the shipment is not this merchant's. */
 export async function recordDeliveryOutcome(opts: {
   tx: DbOrTx;
   merchantId: string;
   shipmentId: string;
   deliveredAt: Date;
 }): Promise<DeliveryOutcome> {
-  const { tx, merchantId, shipmentId } = opts;
-  const shipment = await findShipmentForOutcome(tx, merchantId, shipmentId);
-  if (!shipment) throw new NotFoundError('Shipment', { id: shipmentId });
-  const merchant = await findMerchant(tx, merchantId);
-  if (!merchant) throw new NotFoundError('Merchant', { id: merchantId });
-  const settings = shippingSettings(merchant.settings);
-
-  const origin = merchantOrigin(merchant, settings);
-  const destination = placeFromAddress(shipment.shipping_address);
-  const parts =
-    (shipment.lane ? parseLane(shipment.lane) : null) ??
-    (origin && destination ? laneParts(origin, destination, shipment.carrier) : null);
-  const lane = shipment.lane ?? (parts ? laneKey(parts) : null);
-
-  const calendar =
-    destination && isKnownCountry(destination.country)
-      ? calendarFor({
-          ...destination,
-          weekdays: carrierDeliveryDays(shipment.carrier, settings.carrierDeliveryDays),
-        })
-      : null;
-  // Days are read where they happen: shipped in the merchant's time zone, delivered in the destination's.
-  const deliveredDay = localDayAndTime(opts.deliveredAt, calendar?.timeZone ?? merchant.timezone).day;
-  let transitDays: number | null = null;
-  if (calendar && shipment.shipped_at && lane) {
-    const shippedDay = localDayAndTime(shipment.shipped_at, merchant.timezone).day;
-    const days = businessDaysBetween(calendar, shippedDay, deliveredDay);
-    if (days >= 0 && days <= MAX_LEARNED_TRANSIT_DAYS) transitDays = days;
-  }
-  const daysVsPromise = shipment.promised_latest ? daysBetween(shipment.promised_latest, deliveredDay) : null;
-  const outcome: DeliveryOutcome = {
-    shipmentId,
-    lane,
-    transitDays,
-    promiseKept: daysVsPromise === null ? null : daysVsPromise <= 0,
-    daysVsPromise,
-  };
-  await writeDeliveryOutcome(tx, merchantId, shipmentId, {
-    ...outcome,
-    international: parts ? isInternational(parts) : null,
+  const [outcome] = await recordDeliveryOutcomes({
+    tx: opts.tx,
+    merchantId: opts.merchantId,
+    deliveries: [{ shipmentId: opts.shipmentId, deliveredAt: opts.deliveredAt }],
   });
+  if (!outcome) throw new NotFoundError('Shipment', { id: opts.shipmentId });
   return outcome;
 }

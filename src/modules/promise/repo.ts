@@ -17,33 +17,55 @@ function endPattern(code: string): string {
   return code.includes('-') ? code : `${code}(-[A-Z0-9]+)?`;
 }
 
+/** Lane histories already read in a batch, by lane key. */
+export type LaneHistoryCache = Map<string, Promise<LaneHistory>>;
+
 /**
  * Transit days of a lane's newest deliveries, then of its wider lanes while the narrower ones are thin
  * (`levels` narrowest first, as widerLanes gives them). A lane without carrier matches every carrier.
+ * A batch passes one `cache` for all its parcels: a lane they share is read once, and its array is the same
+ * object each time, so estimate.ts sorts it once.
  */
 export async function loadLaneHistories(
   db: DbOrTx,
   merchantId: string,
   levels: readonly LaneParts[],
   limit = HISTORY_LIMIT,
+  cache?: LaneHistoryCache,
 ): Promise<LaneHistory[]> {
   const out: LaneHistory[] = [];
   for (const level of levels) {
-    const lane = laneKey(level);
-    const exact = !!level.carrier && level.origin.includes('-') && level.destination.includes('-');
-    // Lane codes are [A-Z0-9-] and carrier slugs [a-z0-9_] (lane.ts), so they need no regex escaping.
-    const match = exact
-      ? sql`lane = ${lane}`
-      : sql`lane ~ ${`^${endPattern(level.origin)}>${endPattern(level.destination)}:${level.carrier ?? '.+'}$`}`;
-    const { rows } = await sql<{ transit_days: number }>`
-      SELECT transit_days FROM shipments
-      WHERE merchant_id = ${merchantId} AND transit_days IS NOT NULL AND ${match}
-      ORDER BY delivered_at DESC
-      LIMIT ${limit}`.execute(db);
-    out.push({ lane, transitDays: rows.map((r) => r.transit_days) });
-    if (rows.length >= ENOUGH_HISTORY) break;
+    const key = laneKey(level);
+    let history = cache?.get(key);
+    if (!history) {
+      history = loadLaneHistory(db, merchantId, level, limit);
+      cache?.set(key, history);
+    }
+    const loaded = await history;
+    out.push(loaded);
+    if (loaded.transitDays.length >= ENOUGH_HISTORY) break;
   }
   return out;
+}
+
+async function loadLaneHistory(
+  db: DbOrTx,
+  merchantId: string,
+  level: LaneParts,
+  limit: number,
+): Promise<LaneHistory> {
+  const lane = laneKey(level);
+  const exact = !!level.carrier && level.origin.includes('-') && level.destination.includes('-');
+  // Lane codes are [A-Z0-9-] and carrier slugs [a-z0-9_] (lane.ts), so they need no regex escaping.
+  const match = exact
+    ? sql`lane = ${lane}`
+    : sql`lane ~ ${`^${endPattern(level.origin)}>${endPattern(level.destination)}:${level.carrier ?? '.+'}$`}`;
+  const { rows } = await sql<{ transit_days: number }>`
+    SELECT transit_days FROM shipments
+    WHERE merchant_id = ${merchantId} AND transit_days IS NOT NULL AND ${match}
+    ORDER BY delivered_at DESC
+    LIMIT ${limit}`.execute(db);
+  return { lane, transitDays: rows.map((r) => r.transit_days) };
 }
 
 export async function insertDeliveryPromise(
@@ -67,47 +89,57 @@ export async function setOrderPromise(
     WHERE merchant_id = ${merchantId} AND id = ${orderId}`.execute(db);
 }
 
-export interface ShipmentForOutcome {
+/** A shipment with what its delivery is estimated and measured by: where it went, when, and the promise. */
+export interface ShipmentForPromise {
   id: string;
-  order_id: string;
   carrier: string | null;
+  service: string | null;
   lane: string | null;
   shipped_at: Date | null;
   shipping_address: PostalAddress | null;
+  placed_at: Date;
   promised_latest: string | null;
 }
 
-/** A shipment with what its delivery is measured against: where it went and the order's promise. */
-export async function findShipmentForOutcome(
+export async function findShipmentsForPromise(
   db: DbOrTx,
   merchantId: string,
-  shipmentId: string,
-): Promise<ShipmentForOutcome | undefined> {
-  const { rows } = await sql<ShipmentForOutcome>`
-    SELECT s.id, s.order_id, s.carrier, s.lane, s.shipped_at, o.shipping_address, o.promised_latest
+  shipmentIds: readonly string[],
+): Promise<ShipmentForPromise[]> {
+  if (shipmentIds.length === 0) return [];
+  const { rows } = await sql<ShipmentForPromise>`
+    SELECT s.id, s.carrier, s.service, s.lane, s.shipped_at,
+           o.shipping_address, o.placed_at, o.promised_latest
     FROM shipments s
     JOIN orders o ON o.merchant_id = s.merchant_id AND o.id = s.order_id
-    WHERE s.merchant_id = ${merchantId} AND s.id = ${shipmentId}`.execute(db);
-  return rows[0];
+    WHERE s.merchant_id = ${merchantId} AND s.id = ANY(${shipmentIds}::text[])`.execute(db);
+  return rows;
 }
 
-export async function writeDeliveryOutcome(
+export interface DeliveryOutcomeRow {
+  shipmentId: string;
+  lane: string | null;
+  /** Null keeps what the shipment says. */
+  international: boolean | null;
+  transitDays: number | null;
+  promiseKept: boolean | null;
+  daysVsPromise: number | null;
+}
+
+/** Writes the outcomes of many deliveries in one statement. */
+export async function writeDeliveryOutcomes(
   db: DbOrTx,
   merchantId: string,
-  shipmentId: string,
-  outcome: {
-    lane: string | null;
-    /** Null keeps what the shipment says. */
-    international: boolean | null;
-    transitDays: number | null;
-    promiseKept: boolean | null;
-    daysVsPromise: number | null;
-  },
+  outcomes: readonly DeliveryOutcomeRow[],
 ): Promise<void> {
+  if (outcomes.length === 0) return;
   await sql`
-    UPDATE shipments
-    SET lane = ${outcome.lane}, international = coalesce(${outcome.international}::boolean, international),
-        transit_days = ${outcome.transitDays}, promise_kept = ${outcome.promiseKept},
-        days_vs_promise = ${outcome.daysVsPromise}, updated_at = now()
-    WHERE merchant_id = ${merchantId} AND id = ${shipmentId}`.execute(db);
+    UPDATE shipments s
+    SET lane = o."lane", international = coalesce(o."international", s.international),
+        transit_days = o."transitDays", promise_kept = o."promiseKept",
+        days_vs_promise = o."daysVsPromise", updated_at = now()
+    FROM json_to_recordset(${JSON.stringify(outcomes)}::json) AS o(
+      "shipmentId" text, "lane" text, "international" boolean, "transitDays" integer, "promiseKept" boolean,
+      "daysVsPromise" integer)
+    WHERE s.merchant_id = ${merchantId} AND s.id = o."shipmentId"`.execute(db);
 }

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DbOrTx } from '../../db/pool.ts';
+import { now } from '../../lib/clock.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { markOrdersDelivered } from '../orders/index.ts';
+import { recordDeliveryOutcomes, reestimateShipments } from '../promise/index.ts';
 import { type ShipmentStatus, shipmentLifecycle } from '../shipments/status.ts';
 import {
   insertTrackingEvents,
   lockOrdersOfShipments,
   lockShipmentsForTracking,
   type NewTrackingEvent,
-  recordPromiseOutcomes,
   type ShipmentTrackingChange,
   type TrackedShipment,
   updateShipmentsTracking,
@@ -48,12 +49,17 @@ export const normalizeTrackingNumber = (n: string) => n.replace(/[\s-]/g, '').to
  *   moves the status back; a delivered or expired parcel stays so;
  * - every status move appends `shipment.<status>` at the scan's time (journeys and webhooks start from it);
  *   a delivery also moves the order along.
+ * - a parcel whose status moved gets a fresh estimate from the promise module, unless its carrier sent
+ *   one with the update: the carrier knows its own network better than our lane history does;
+ * - a delivery records its outcome (lane, transit days, promise kept), which later promises learn from.
  */
 export async function applyTrackingUpdates(opts: {
   tx: DbOrTx;
   merchantId: string;
   source: TrackingSource;
   updates: TrackingUpdate[];
+  /** "Today" for the re-estimates; the clock by default. */
+  now?: Date;
 }): Promise<ApplyTrackingResult> {
   const { tx, merchantId, source, updates } = opts;
   const ids = [...new Set(updates.flatMap((u) => (u.shipmentId ? [u.shipmentId] : [])))];
@@ -130,11 +136,14 @@ export async function applyTrackingUpdates(opts: {
   const changes: ShipmentTrackingChange[] = [];
   const events: NewEvent[] = [];
   const deliveredOrders = new Map<string, Date>();
+  const deliveries: Array<{ shipmentId: string; deliveredAt: Date }> = [];
+  const toEstimate: Array<{ shipmentId: string; status: string }> = [];
   for (const shipment of shipments) {
     const scans = fresh.get(shipment.id);
     const estimate = estimates.get(shipment.id) ?? null;
     if (!scans && !estimate) continue;
     const next = nextState(shipment, scans ?? []);
+    const final = FINAL_STATUSES.includes(next.status as TrackingStatus);
     changes.push({
       id: shipment.id,
       status: next.status,
@@ -144,22 +153,40 @@ export async function applyTrackingUpdates(opts: {
       last_location: next.lastLocation,
       out_for_delivery_at: next.moved && next.status === 'out_for_delivery' ? iso(next.statusAt) : null,
       delivered_at: next.moved && next.status === 'delivered' ? iso(next.statusAt) : null,
+      // The carrier's estimate is one day: the window closes on it.
+      estimated_earliest: estimate,
       estimated_latest: estimate,
-      clear_flags: next.moved && FINAL_STATUSES.includes(next.status as TrackingStatus),
+      clear_flags: next.moved && final,
     });
     if (next.moved && next.statusAt) {
       result.moved.push({ shipmentId: shipment.id, from: shipment.status, to: next.status });
       events.push(statusEvent(shipment, next));
-      if (next.status === 'delivered') deliveredOrders.set(shipment.order_id, next.statusAt);
+      if (next.status === 'delivered') {
+        deliveredOrders.set(shipment.order_id, next.statusAt);
+        deliveries.push({ shipmentId: shipment.id, deliveredAt: next.statusAt });
+      } else if (!final && !estimate) {
+        toEstimate.push({ shipmentId: shipment.id, status: next.status });
+      }
+    }
+  }
+  // Only parcels whose status moved: a scan that says the same thing again does not change the estimate
+  // enough to be worth reading lane histories for.
+  const reestimated = await reestimateShipments({
+    tx,
+    merchantId,
+    shipments: toEstimate,
+    now: opts.now ?? now(),
+  });
+  for (const change of changes) {
+    const window = reestimated.get(change.id);
+    if (window) {
+      change.estimated_earliest = window.earliest;
+      change.estimated_latest = window.latest;
     }
   }
   await updateShipmentsTracking(tx, merchantId, changes);
   await appendEvents(tx, events);
-  await recordPromiseOutcomes(
-    tx,
-    merchantId,
-    result.moved.filter((m) => m.to === 'delivered').map((m) => m.shipmentId),
-  );
+  await recordDeliveryOutcomes({ tx, merchantId, deliveries });
   await markOrdersDelivered({ tx, merchantId, deliveries: deliveredOrders });
   return result;
 }

@@ -87,6 +87,8 @@ export interface ShipmentTrackingChange {
   last_location: string | null;
   out_for_delivery_at: string | null;
   delivered_at: string | null;
+  /** A new estimated window, both ends or neither; null keeps the one the shipment has. */
+  estimated_earliest: string | null;
   estimated_latest: string | null;
   clear_flags: boolean;
 }
@@ -107,15 +109,15 @@ export async function updateShipmentsTracking(
       last_location = coalesce(c.last_location, s.last_location),
       out_for_delivery_at = coalesce(c.out_for_delivery_at, s.out_for_delivery_at),
       delivered_at = coalesce(c.delivered_at, s.delivered_at),
-      estimated_earliest = CASE WHEN c.estimated_latest IS NULL THEN s.estimated_earliest ELSE c.estimated_latest END,
+      estimated_earliest = CASE WHEN c.estimated_latest IS NULL THEN s.estimated_earliest ELSE c.estimated_earliest END,
       estimated_latest = coalesce(c.estimated_latest, s.estimated_latest),
       flags = CASE WHEN c.clear_flags THEN '{}' ELSE s.flags END,
       flagged_at = CASE WHEN c.clear_flags THEN NULL ELSE s.flagged_at END,
       updated_at = now()
     FROM json_to_recordset(${JSON.stringify(changes)}::json) AS c(
       id text, status text, sub_status text, status_at timestamptz, last_scan_at timestamptz,
-      last_location text, out_for_delivery_at timestamptz, delivered_at timestamptz, estimated_latest date,
-      clear_flags boolean)
+      last_location text, out_for_delivery_at timestamptz, delivered_at timestamptz, estimated_earliest date,
+      estimated_latest date, clear_flags boolean)
     WHERE s.merchant_id = ${merchantId} AND s.id = c.id`.execute(tx);
 }
 
@@ -132,24 +134,4 @@ export async function listTrackingEvents(
     .where('shipment_id', 'in', shipmentIds)
     .orderBy('occurred_at', 'desc')
     .execute();
-}
-
-/**
- * At delivery: was the promise kept? Compares the delivery's calendar day in the merchant's time zone with
- * the latest promised day of the order (shipments of orders without a promise stay null).
- */
-export async function recordPromiseOutcomes(
-  tx: DbOrTx,
-  merchantId: string,
-  shipmentIds: string[],
-): Promise<void> {
-  if (shipmentIds.length === 0) return;
-  await sql`
-    UPDATE shipments s SET
-      days_vs_promise = (s.delivered_at AT TIME ZONE m.timezone)::date - o.promised_latest,
-      promise_kept = (s.delivered_at AT TIME ZONE m.timezone)::date <= o.promised_latest
-    FROM orders o, merchants m
-    WHERE s.merchant_id = ${merchantId} AND s.id = ANY(${shipmentIds}::text[])
-      AND o.merchant_id = s.merchant_id AND o.id = s.order_id AND m.id = s.merchant_id
-      AND s.delivered_at IS NOT NULL AND o.promised_latest IS NOT NULL`.execute(tx);
 }

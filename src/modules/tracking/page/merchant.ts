@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Db } from '../../../db/pool.ts';
 import { TtlCache } from '../../../lib/ttl-cache.ts';
 import { findMerchant, type MerchantRow } from '../../merchants/index.ts';
@@ -13,18 +12,6 @@ import { findMerchantByDomain, findMerchantBySlug, findSoleMerchant } from './re
  *  3. the only merchant, on a single-store install (the common self-hosted case), so /track just works.
  * Answers are cached for a minute: /track is public and must not cost a merchants scan per request.
  */
-export const trackingSettingsSchema = z.object({
-  domains: z.array(z.string().toLowerCase()).default([]),
-});
-
-/** The merchant's own tracking domains, from merchants.settings.tracking. */
-export function trackingDomains(settings: Record<string, unknown> | null | undefined): string[] {
-  const parsed = trackingSettingsSchema.safeParse(
-    (settings as { tracking?: unknown } | null)?.tracking ?? {},
-  );
-  return parsed.success ? parsed.data.domains : [];
-}
-
 export type MerchantResolver = (req: {
   host: string | undefined;
   shop: string | undefined;

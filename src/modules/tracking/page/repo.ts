@@ -119,3 +119,28 @@ export async function findSoleMerchant(db: DbOrTx): Promise<MerchantRow | undefi
   const rows = await db.selectFrom('merchants').selectAll().limit(2).execute();
   return rows.length === 1 ? rows[0] : undefined;
 }
+
+/** What a cached page's freshness and language depend on, read in one round trip. */
+export interface PageVersion {
+  orderLocale: string;
+  merchantLocale: string;
+  merchantTimeZone: string;
+  /** Changes whenever the order, any of its shipments (every scan touches one) or the brand changes. */
+  version: string;
+}
+
+export async function loadPageVersion(
+  db: DbOrTx,
+  merchantId: string,
+  orderId: string,
+): Promise<PageVersion | undefined> {
+  const { rows } = await sql<PageVersion>`
+    SELECT o.locale AS "orderLocale", m.locale AS "merchantLocale", m.timezone AS "merchantTimeZone",
+           concat_ws('|', (extract(epoch FROM o.updated_at) * 1e6)::bigint, (extract(epoch FROM m.updated_at) * 1e6)::bigint,
+             (SELECT string_agg(s.id || '@' || (extract(epoch FROM s.updated_at) * 1e6)::bigint, ',' ORDER BY s.id)
+              FROM shipments s WHERE s.merchant_id = o.merchant_id AND s.order_id = o.id)) AS version
+    FROM orders o
+    JOIN merchants m ON m.id = o.merchant_id
+    WHERE o.merchant_id = ${merchantId} AND o.id = ${orderId}`.execute(db);
+  return rows[0];
+}

@@ -10,7 +10,7 @@ import { translate } from '../../templates/translations.ts';
 import { lookupForm } from './lookup-form.ts';
 import { createMerchantResolver } from './merchant.ts';
 import { createPageRenderer } from './page-cache.ts';
-import { findOrderForLookup, type LookupProof, loadOrderHead } from './repo.ts';
+import { findOrderForLookup, type LookupProof, loadPageVersion } from './repo.ts';
 import { pageShell } from './shell.ts';
 
 /**
@@ -33,21 +33,31 @@ export async function registerTrackingPages(app: FastifyInstance, deps: AppDeps)
     '/t/:token',
     async (request, reply) => {
       const payload = readLink(request.params.token, key, 't');
-      const head = payload ? await loadOrderHead(deps.db, payload.m, payload.o) : undefined;
-      if (!head) {
+      const version = payload ? await loadPageVersion(deps.db, payload.m, payload.o) : undefined;
+      const locale =
+        matchLocale(request.query.lang) ??
+        matchLocale(version?.orderLocale) ??
+        localeFromAcceptLanguage(request.headers['accept-language']) ??
+        matchLocale(version?.merchantLocale) ??
+        'en';
+      const page =
+        payload && version
+          ? await render({
+              merchantId: payload.m,
+              orderId: payload.o,
+              version,
+              locale,
+              token: request.params.token,
+              now: now(),
+            })
+          : undefined;
+      if (!page) {
         return wantsJson(request)
           ? reply
               .status(404)
               .send({ error: { code: 'not_found', message: 'This tracking link is not valid.' } })
           : reply.status(404).type('text/plain; charset=utf-8').send('This tracking link is not valid.');
       }
-      const locale =
-        matchLocale(request.query.lang) ??
-        matchLocale(head.order.locale) ??
-        localeFromAcceptLanguage(request.headers['accept-language']) ??
-        matchLocale(head.merchant.locale) ??
-        'en';
-      const page = await render({ head, locale, token: request.params.token, now: now() });
       reply.header('cache-control', 'private, no-cache').header('vary', 'Accept, Accept-Language');
       if (wantsJson(request)) {
         // Headless storefronts fetch this from their own origin; the token is the only credential.

@@ -346,11 +346,21 @@ describe('the /track lookup', () => {
   });
 
   test("the merchant's own domain finds its shop without ?shop", async () => {
-    await t.database.db
-      .updateTable('merchants')
-      .set({ settings: JSON.stringify({ tracking: { domains: ['rastreio.loja-aurora.example'] } }) as never })
-      .where('id', '=', shop.id)
-      .execute();
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/merchant',
+      headers: shop.auth,
+      payload: { settings: { tracking: { domains: ['Rastreio.Loja-Aurora.example'] } } },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.deepEqual(patched.json().settings.tracking.domains, ['rastreio.loja-aurora.example']);
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/merchant',
+      headers: shop.auth,
+      payload: { settings: { tracking: { domains: ['https://not a host/'] } } },
+    });
+    assert.equal(bad.statusCode, 400);
     const res = await t.app.inject({ url: '/track', headers: { host: 'rastreio.loja-aurora.example' } });
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /Loja Aurora/);
