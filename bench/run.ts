@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ runBench(): Promise<void> }>> = {
   messages: () => import('./messages.ts'),
   tracking: () => import('./tracking.ts'),
   'tracking-numbers': () => import('./tracking-numbers.ts'),
+  returns: () => import('./returns.ts'),
 };
 
 const name = process.argv[2];

@@ -59,7 +59,7 @@ async function freshOrder() {
 
 interface WriteCase {
   /** A body the route accepts (the control request answers `status`). */
-  valid(order: { id: string; lines: Array<{ id: string }> }): Record<string, unknown>;
+  valid(order: { id: string; lines: Array<{ id: string }>; returnLineId?: string }): Record<string, unknown>;
   status: number;
   /** The valid body with one field of the wrong type, and the path the error must name. */
   wrongType(valid: Record<string, unknown>): { body: Record<string, unknown>; path: string };
@@ -93,6 +93,61 @@ const writeCases: Record<string, WriteCase> = {
     valid: () => ({ paidAt: '2025-03-01T10:00:00Z' }),
     status: 200,
     wrongType: () => ({ body: { paidAt: 1740823200000 }, path: 'body.paidAt' }),
+  },
+  'POST /api/v1/returns': {
+    valid: (order) => ({
+      orderId: order.id,
+      resolution: 'store_credit',
+      lines: [{ orderLineId: order.lines[0]!.id, quantity: 1, reason: 'changed_mind' }],
+    }),
+    status: 201,
+    wrongType: (v) => ({
+      body: { ...v, lines: [{ ...(v.lines as object[])[0], quantity: 'one' }] },
+      path: 'body.lines.0.quantity',
+    }),
+  },
+  'POST /api/v1/returns/:id/approve': {
+    valid: () => ({ note: 'photo checked' }),
+    status: 200,
+    wrongType: () => ({ body: { note: 5 }, path: 'body.note' }),
+  },
+  'POST /api/v1/returns/:id/reject': {
+    valid: () => ({ note: 'worn' }),
+    status: 200,
+    wrongType: () => ({ body: { note: false }, path: 'body.note' }),
+  },
+  'POST /api/v1/returns/:id/label': {
+    valid: () => ({ carrier: 'correos', trackingNumber: 'RR123456785ES' }),
+    status: 200,
+    wrongType: (v) => ({ body: { ...v, trackingNumber: 123 }, path: 'body.trackingNumber' }),
+  },
+  'POST /api/v1/returns/:id/receive': {
+    valid: () => ({ note: 'box intact' }),
+    status: 200,
+    wrongType: () => ({ body: { note: [] }, path: 'body.note' }),
+  },
+  'POST /api/v1/returns/:id/inspect': {
+    valid: (order) => ({ lines: [{ lineId: order.returnLineId, inspection: 'restock' }] }),
+    status: 200,
+    wrongType: (v) => ({
+      body: { lines: [{ ...(v.lines as object[])[0], inspection: 'burn it' }] },
+      path: 'body.lines.0.inspection',
+    }),
+  },
+  'POST /api/v1/returns/:id/resolve': {
+    valid: () => ({}),
+    status: 200,
+    wrongType: () => ({ body: { note: 1 }, path: 'body.note' }),
+  },
+  'POST /api/v1/returns/:id/cancel': {
+    valid: () => ({ note: 'changed my mind again' }),
+    status: 200,
+    wrongType: () => ({ body: { note: {} }, path: 'body.note' }),
+  },
+  'POST /api/v1/returns/:id/close': {
+    valid: () => ({}),
+    status: 200,
+    wrongType: () => ({ body: { note: 2 }, path: 'body.note' }),
   },
   'POST /api/v1/orders/:id/cancel': {
     valid: () => ({ reason: 'customer changed their mind' }),
@@ -194,7 +249,7 @@ const writeCases: Record<string, WriteCase> = {
 interface Target {
   route: ApiRoute;
   url: string;
-  order: { id: string; lines: Array<{ id: string }> };
+  order: { id: string; lines: Array<{ id: string }>; returnLineId?: string };
   case: WriteCase;
 }
 
@@ -202,18 +257,69 @@ async function target(route: ApiRoute): Promise<Target> {
   const c = writeCases[routeKey(route)];
   assert.ok(c, `no bad-input case for ${routeKey(route)}: add one to writeCases in ${import.meta.filename}`);
   const order = await freshOrder();
+  // A return needs a shipped order: the policy's window starts at fulfilment.
+  if (route.url === '/api/v1/returns') {
+    const shipped = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/shipments`,
+      headers: shop.auth,
+      payload: { carrier: 'UPS' },
+    });
+    assert.equal(shipped.statusCode, 201, shipped.body);
+  }
+  const ret = route.url.startsWith('/api/v1/returns/:id/')
+    ? await returnReadyFor(route.url, order)
+    : undefined;
   return {
     route,
     url: fillPath(route.url, {
       orders: order.id,
+      returns: ret?.id ?? '',
       journeys: journeyId,
       templates: 'order_confirmation',
       ':key': 'sv',
       presets: 'thank_you_voucher',
     }),
-    order,
+    order: { ...order, returnLineId: ret?.lineId },
     case: c,
   };
+}
+
+/**
+ * A return on the order in the state each step follows: the step's valid request must succeed, so that
+ * its refusals are about the input, not the state.
+ */
+async function returnReadyFor(url: string, order: { id: string; lines: Array<{ id: string }> }) {
+  const api = async (path: string, payload: unknown, status = 200) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: path,
+      headers: shop.auth,
+      payload: payload as never,
+    });
+    assert.equal(res.statusCode, status, `${path}: ${res.body}`);
+    return res.json();
+  };
+  await api(`/api/v1/orders/${order.id}/shipments`, { carrier: 'UPS' }, 201);
+  const action = url.split('/').pop()!;
+  const review = action === 'approve' || action === 'reject';
+  const ret = await api(
+    '/api/v1/returns',
+    {
+      orderId: order.id,
+      resolution: 'refund',
+      // Damaged without a photo waits for a person; changing one's mind is approved by the policy.
+      lines: [{ orderLineId: order.lines[0]!.id, quantity: 1, reason: review ? 'damaged' : 'changed_mind' }],
+    },
+    201,
+  );
+  const lineId = ret.lines[0].id as string;
+  const path = `/api/v1/returns/${ret.id}`;
+  if (['inspect', 'resolve', 'close'].includes(action)) await api(`${path}/receive`, {});
+  if (['resolve', 'close'].includes(action))
+    await api(`${path}/inspect`, { lines: [{ lineId, inspection: 'restock' }] });
+  if (action === 'close') await api(`${path}/resolve`, {});
+  return { id: ret.id as string, lineId };
 }
 
 /**

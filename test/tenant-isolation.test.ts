@@ -37,6 +37,7 @@ interface Seed extends Shop {
   messageId: string;
   endpointId: string;
   eventIds: string[];
+  returnId: string;
   /** The exact body and Idempotency-Key the first order was created with. */
   orderBody: Record<string, unknown>;
   idempotencyKey: string;
@@ -151,6 +152,15 @@ async function seedShop(tag: string): Promise<Seed> {
     }),
     201,
   );
+  // The shipped tee comes back (the window counts from fulfilment while there is no delivery scan).
+  const ret = await ok(
+    await call(shop, 'POST', '/api/v1/returns', {
+      orderId: order.id,
+      resolution: 'refund',
+      lines: [{ orderLineId: order.lines[0].id, quantity: 1, reason: 'changed_mind' }],
+    }),
+    201,
+  );
   const keys = await ok(await call(shop, 'GET', '/api/v1/api-keys'));
   const events = await ok(await call(shop, 'GET', '/api/v1/events?limit=500'));
   const refunded = events.data.find((e: { type: string }) => e.type === 'order.refunded');
@@ -174,6 +184,7 @@ async function seedShop(tag: string): Promise<Seed> {
     messageId: testSend.messageId,
     endpointId: endpoint.id,
     eventIds: events.data.map((e: { id: string }) => e.id),
+    returnId: ret.id,
     orderBody,
     idempotencyKey,
     ordersCursor: firstPage.nextCursor,
@@ -196,6 +207,7 @@ function idsOf(s: Seed): string[] {
     s.journeyId,
     s.messageId,
     s.endpointId,
+    s.returnId,
     ...s.eventIds,
   ];
 }
@@ -215,6 +227,7 @@ function pathIds(s: Seed): Record<string, string> {
     ':key': 'en',
     presets: 'four_transactional',
     'tracking-numbers': '1Z5R89390357567127',
+    returns: s.returnId,
   };
 }
 
@@ -413,6 +426,81 @@ const scenarios: Record<string, Scenario> = {
   'GET /api/v1/shipments': {
     probes: () => [{ check: listHasData }, { query: 'status=info_received', check: listHasData }],
   },
+  'POST /api/v1/returns': {
+    probes: () => [
+      {
+        body: {
+          orderId: A.orderId,
+          resolution: 'refund',
+          lines: [{ orderLineId: A.lineIds[0], quantity: 1, reason: 'changed_mind' }],
+        },
+        check: notFound,
+      },
+      {
+        // B's own order, one of A's lines: the policy finds no such line and nothing is written.
+        body: {
+          orderId: B.orderId,
+          resolution: 'refund',
+          lines: [{ orderLineId: A.lineIds[0], quantity: 1, reason: 'changed_mind' }],
+        },
+        check: (res) => {
+          assertError(res, 422, 'return_not_allowed');
+        },
+      },
+    ],
+  },
+  'GET /api/v1/returns': {
+    probes: () => [{ check: listHasData }, { query: `orderId=${A.orderId}`, check: listIsEmpty }],
+  },
+  'GET /api/v1/returns/:id': { probes: () => [{ check: notFound }], control: 200 },
+  'GET /api/v1/analytics/returns': {
+    probes: () => [
+      {
+        // The last 90 days: B's one return (a 'beta tee' of its first order) and nothing of A's.
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          const r = res.json();
+          assert.equal(r.sold.returns, 1, res.body);
+          assert.equal(r.sold.unitsReturned, 1);
+          const returned = r.byProduct.filter((p: { unitsReturned: number }) => p.unitsReturned > 0);
+          assert.deepEqual(
+            returned.map((p: { title: string; unitsSold: number; unitsReturned: number }) => [
+              p.title,
+              p.unitsSold,
+              p.unitsReturned,
+            ]),
+            [['beta tee', 2, 1]],
+          );
+          const statuses = Object.values(r.byStatus as Record<string, number>);
+          assert.equal(
+            statuses.reduce((a, b) => a + b, 0),
+            1,
+            "only B's return is counted",
+          );
+        },
+      },
+      {
+        query: 'from=2001-01-01&to=2001-12-31',
+        check: (res) => {
+          assert.equal(res.statusCode, 200, res.body);
+          assert.equal(res.json().sold.orders, 0);
+          assert.deepEqual(res.json().byProduct, []);
+        },
+      },
+    ],
+  },
+  'POST /api/v1/returns/:id/approve': { probes: () => [{ body: {}, check: notFound }] },
+  'POST /api/v1/returns/:id/reject': { probes: () => [{ body: { note: 'B says no' }, check: notFound }] },
+  'POST /api/v1/returns/:id/label': {
+    probes: () => [{ body: { carrier: 'ups', trackingNumber: '1ZB' }, check: notFound }],
+  },
+  'POST /api/v1/returns/:id/receive': { probes: () => [{ body: {}, check: notFound }] },
+  'POST /api/v1/returns/:id/inspect': {
+    probes: () => [{ body: { lines: [{ lineId: 'x', inspection: 'restock' }] }, check: notFound }],
+  },
+  'POST /api/v1/returns/:id/resolve': { probes: () => [{ body: undefined, check: notFound }] },
+  'POST /api/v1/returns/:id/cancel': { probes: () => [{ body: {}, check: notFound }] },
+  'POST /api/v1/returns/:id/close': { probes: () => [{ body: {}, check: notFound }] },
   'GET /api/v1/tracking-numbers/:number': {
     // Detection reads no merchant data: B gets the same public answer A would.
     probes: () => [
@@ -666,6 +754,7 @@ async function ownPathIds(): Promise<Record<string, string>> {
     ':key': 'en',
     presets: 'delivery_day',
     'tracking-numbers': '1Z5R89390357567127',
+    returns: B.returnId,
   };
 }
 

@@ -506,6 +506,140 @@ export interface WebhookEndpointsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface ReturnsTable {
+  merchant_id: string;
+  id: string;
+  number: string;
+  order_id: string;
+  customer_id: string | null;
+  status: string;
+  source: string;
+  resolution: string;
+  resolution_detail: DefaultJson<Record<string, unknown>>;
+  outcome: string | null;
+  currency: string;
+  value_minor: number;
+  bonus_minor: ColumnType<number, number | undefined, number>;
+  fee_minor: ColumnType<number, number | undefined, number>;
+  shipping_minor: ColumnType<number, number | undefined, number>;
+  refunded_minor: ColumnType<number, number | undefined, number>;
+  credited_minor: ColumnType<number, number | undefined, number>;
+  is_gift: ColumnType<boolean, boolean | undefined, boolean>;
+  keep_item: ColumnType<boolean, boolean | undefined, boolean>;
+  decision: DefaultJson<Record<string, unknown>>;
+  review_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  locale: string;
+  comment: string | null;
+  return_carrier: string | null;
+  return_tracking: string | null;
+  exchange_order_id: string | null;
+  request_key: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  decided_at: Timestamp | null;
+  received_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+}
+
+export interface ReturnLinesTable {
+  merchant_id: string;
+  id: string;
+  return_id: string;
+  order_line_id: string;
+  quantity: number;
+  unit_price_minor: number;
+  reason: string;
+  sub_reason: string | null;
+  comment: string | null;
+  exchange_variant_id: string | null;
+  inspection: string | null;
+  inspection_note: string | null;
+}
+
+export interface ReturnPhotosTable {
+  merchant_id: string;
+  id: string;
+  return_id: string;
+  return_line_id: string | null;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  data: Buffer;
+  created_at: DefaultTimestamp;
+}
+
+export interface ReturnTransitionsTable {
+  merchant_id: string;
+  return_id: string;
+  seq: number;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  note: string | null;
+  at: DefaultTimestamp;
+}
+
+export interface CreditAccountsTable {
+  merchant_id: string;
+  id: string;
+  kind:
+    | 'store_credit'
+    | 'gift_voucher'
+    | 'thank_you'
+    | 'issuance'
+    | 'bonus'
+    | 'redemption'
+    | 'expiry'
+    | 'adjustment';
+  currency: string;
+  customer_id: string | null;
+  code_hash: string | null;
+  code_hint: string | null;
+  voucher_id: string | null;
+  status: Generated<'active' | 'expired' | 'disabled'>;
+  balance_minor: Generated<number>;
+  expires_at: Timestamp | null;
+  source_key: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CreditTransactionsTable {
+  merchant_id: string;
+  id: string;
+  kind: 'issue' | 'bonus' | 'refund' | 'redeem' | 'reverse' | 'expire' | 'adjust';
+  currency: string;
+  idempotency_key: string | null;
+  reference_type: string | null;
+  reference_id: string | null;
+  reverses_id: string | null;
+  memo: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CreditEntriesTable {
+  merchant_id: string;
+  transaction_id: string;
+  seq: number;
+  account_id: string;
+  amount_minor: number;
+  currency: string;
+  balance_after: number;
+  created_at: DefaultTimestamp;
+}
+
+export interface VoucherRedemptionsTable {
+  merchant_id: string;
+  id: string;
+  voucher_id: string;
+  idempotency_key: string | null;
+  order_ref: string;
+  discount_minor: number;
+  currency: string;
+  reversed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_integrations: MerchantIntegrationsTable;
@@ -537,4 +671,12 @@ export interface Database {
   surveys: SurveysTable;
   tasks: TasksTable;
   webhook_endpoints: WebhookEndpointsTable;
+  returns: ReturnsTable;
+  return_lines: ReturnLinesTable;
+  return_photos: ReturnPhotosTable;
+  return_transitions: ReturnTransitionsTable;
+  credit_accounts: CreditAccountsTable;
+  credit_transactions: CreditTransactionsTable;
+  credit_entries: CreditEntriesTable;
+  voucher_redemptions: VoucherRedemptionsTable;
 }

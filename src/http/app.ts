@@ -17,7 +17,12 @@ import { registerMessagePages } from '../modules/messages/pages.ts';
 import { recordReceipt } from '../modules/messages/record-receipt.ts';
 import { messageRoutes } from '../modules/messages/routes.ts';
 import { orderRoutes } from '../modules/orders/index.ts';
+import { printoutRoutes } from '../modules/printouts/index.ts';
 import { promiseRoutes } from '../modules/promise/routes.ts';
+import { returnAnalyticsRoutes } from '../modules/returns/analytics-routes.ts';
+import { returnLabelRoutes } from '../modules/returns/label-routes.ts';
+import { registerReturnsPortal } from '../modules/returns/portal/routes.ts';
+import { returnRoutes } from '../modules/returns/routes.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
 import { trackingNumberRoutes } from '../modules/tracking/numbers/routes.ts';
@@ -49,6 +54,8 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...trackingRoutes(deps),
     ...trackingNumberRoutes(deps),
     ...promiseRoutes(deps),
+    ...returnRoutes(deps),
+    ...returnAnalyticsRoutes(deps),
   ];
 }
 
@@ -117,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const routes = apiRoutes(deps);
   registerApiRoutes(app, routes, deps);
+  await app.register(printoutRoutes(deps));
+  await app.register(returnLabelRoutes(deps));
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: deps.config.PUBLIC_URL });
   app.get('/api/v1/openapi.json', async () => openapi);
 
@@ -130,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerMessagePages(app, deps);
   await registerTrackingPages(app, deps);
+  await registerReturnsPortal(app, deps);
   if (deps.mailbox) registerMailboxPages(app, deps.mailbox);
   return app;
 }

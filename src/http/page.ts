@@ -89,3 +89,21 @@ textarea{width:100%;min-height:90px;font:inherit;padding:8px;border:1px solid #d
 function safeColor(c: string): string {
   return /^#[0-9a-fA-F]{6}$/.test(c) ? c : '#1f2937';
 }
+
+/**
+ * Sends a complete public HTML document (tracking page, returns portal): no scripts, nothing from another
+ * host but https images, forms only to ourselves, never framed, never indexed.
+ */
+export function sendPublicHtml(reply: FastifyReply, status: number, body: string) {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    )
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex')
+    .send(body);
+}

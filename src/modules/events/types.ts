@@ -23,6 +23,17 @@ export const EVENT_TYPES = [
   'shipment.expired',
   'shipment.delayed',
   'shipment.stalled',
+  'return.requested',
+  'return.needs_review',
+  'return.approved',
+  'return.rejected',
+  'return.label_issued',
+  'return.in_transit',
+  'return.received',
+  'return.inspected',
+  'return.resolved',
+  'return.closed',
+  'return.cancelled',
   'survey.answered',
   'task.opened',
   'customer.created',
@@ -34,7 +45,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface NewEvent {
   merchantId: string;
   type: EventType;
-  subjectType: 'order' | 'shipment' | 'customer' | 'import' | 'survey' | 'task' | 'message';
+  subjectType: 'order' | 'shipment' | 'customer' | 'import' | 'survey' | 'task' | 'message' | 'return';
   subjectId: string;
   payload?: Record<string, unknown>;
   occurredAt: Date;

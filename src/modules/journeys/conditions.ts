@@ -5,14 +5,16 @@ import type { Condition } from './schemas.ts';
 export interface Facts {
   order: Record<string, unknown> | null;
   customer: Record<string, unknown> | null;
+  return?: Record<string, unknown> | null;
 }
 
-/** The facts a journey's conditions can test, for an order and/or a customer. */
+/** The facts a journey's conditions can test, for an order and/or a customer (and a return, for return journeys). */
 export async function loadFacts(
   db: DbOrTx,
   merchantId: string,
   orderId: string | null,
   customerId: string | null,
+  returnId: string | null = null,
 ): Promise<Facts> {
   const order = orderId
     ? await db
@@ -40,6 +42,7 @@ export async function loadFacts(
     firstOrder = (rows[0]?.n ?? 0) === 0;
   }
   return {
+    return: returnId ? await returnFacts(db, merchantId, returnId) : null,
     order: order
       ? {
           channel: order.channel,
@@ -62,8 +65,34 @@ export async function loadFacts(
   };
 }
 
+/**
+ * A return's status, resolution and `history`: every status it has entered. Steps branch on history rather
+ * than on the status now, so a step that runs late (the return has moved on) still takes the right branch.
+ */
+async function returnFacts(
+  db: DbOrTx,
+  merchantId: string,
+  returnId: string,
+): Promise<Record<string, unknown> | null> {
+  const ret = await db
+    .selectFrom('returns')
+    .select(['status', 'resolution'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', returnId)
+    .executeTakeFirst();
+  if (!ret) return null;
+  const steps = await db
+    .selectFrom('return_transitions')
+    .select('to_status')
+    .where('merchant_id', '=', merchantId)
+    .where('return_id', '=', returnId)
+    .orderBy('seq')
+    .execute();
+  return { status: ret.status, resolution: ret.resolution, history: steps.map((s) => s.to_status) };
+}
+
 function factValue(facts: Facts, field: string): unknown {
-  const [scope, key] = field.split('.') as ['order' | 'customer', string];
+  const [scope, key] = field.split('.') as ['order' | 'customer' | 'return', string];
   return facts[scope]?.[key];
 }
 

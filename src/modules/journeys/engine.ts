@@ -43,8 +43,14 @@ export async function dispatchEvent(opts: {
   const { db, merchantId, now } = opts;
   const event = await findEvent(db, merchantId, opts.eventId);
   if (!event) return;
-  const p = event.payload as { orderId?: string; customerId?: string | null; shipmentId?: string };
+  const p = event.payload as {
+    orderId?: string;
+    customerId?: string | null;
+    shipmentId?: string;
+    returnId?: string;
+  };
   const orderId = p.orderId ?? (event.subject_type === 'order' ? event.subject_id : null);
+  const returnId = p.returnId ?? (event.subject_type === 'return' ? event.subject_id : null);
   await withTransaction(db, async (tx) => {
     const customerId =
       p.customerId ??
@@ -61,7 +67,7 @@ export async function dispatchEvent(opts: {
     for (const e of await activeEnrollmentsFor(
       tx,
       merchantId,
-      [orderId, customerId].filter((x): x is string => Boolean(x)),
+      [orderId, customerId, returnId].filter((x): x is string => Boolean(x)),
     )) {
       if (e.definition.exits.includes(event.type)) {
         await saveEnrollment(tx, {
@@ -89,9 +95,9 @@ export async function dispatchEvent(opts: {
     }
     const journeys = await journeysTriggeredBy(tx, merchantId, event.type);
     if (journeys.length === 0) return;
-    const facts = await loadFacts(tx, merchantId, orderId, customerId);
+    const facts = await loadFacts(tx, merchantId, orderId, customerId, returnId);
     for (const j of journeys) {
-      const subjectId = j.definition.subject === 'customer' ? customerId : orderId;
+      const subjectId = { order: orderId, customer: customerId, return: returnId }[j.definition.subject];
       if (!subjectId || !conditionsHold(j.definition.conditions, facts)) continue;
       const id = newId('enr');
       const inserted = await tx
@@ -170,7 +176,19 @@ export async function runEnrollment(
       ctx.armed = undefined;
       continue;
     }
-    if (s.when && !conditionsHold(s.when, await loadFacts(tx, merchantId, e.order_id, e.customer_id)))
+    if (
+      s.when &&
+      !conditionsHold(
+        s.when,
+        await loadFacts(
+          tx,
+          merchantId,
+          e.order_id,
+          e.customer_id,
+          e.subject_type === 'return' ? e.subject_id : null,
+        ),
+      )
+    )
       continue;
     const waitUntil = await waitTarget(tx, e, s, now);
     if (waitUntil === 'event') {
@@ -256,7 +274,12 @@ async function act(
         orderId: e.order_id,
         enrollmentId: e.id,
         eventOccurredAt: eventOccurredAt ?? null,
-        extra: { voucherId: ctx.voucherId, surveyId: ctx.surveyId, campaign: s.campaign },
+        extra: {
+          voucherId: ctx.voucherId,
+          surveyId: ctx.surveyId,
+          campaign: s.campaign,
+          ...(e.subject_type === 'return' ? { returnId: e.subject_id } : {}),
+        },
         now,
       });
       return;

@@ -20,6 +20,9 @@ export interface PresetParams {
 }
 
 const shipped = ['order.shipped', 'order.partially_shipped'];
+const entered = (status: string) => [
+  { field: 'return.history' as const, op: 'contains' as const, value: status },
+];
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -157,6 +160,31 @@ export const PRESETS: readonly Preset[] = [
       conditions: [],
       steps: [{ type: 'send', template: 'delivery_problem', channel: 'email' }],
       exits: ['order.cancelled'],
+    }),
+  },
+  {
+    key: 'returns_updates',
+    name: 'Return updates',
+    description:
+      'Keeps the customer posted on a return: request received (or under review), approved with instructions or rejected with the reason, parcel received, and the refund, credit or exchange.',
+    // One run per return. Branches test the statuses the return has entered, not the one it has now, so a
+    // run that catches up late (several steps already happened) still sends each message that applies.
+    definition: () => ({
+      trigger: { event: ['return.requested', 'return.needs_review'] },
+      subject: 'return',
+      conditions: [],
+      steps: [
+        { type: 'send', template: 'return_received_request', channel: 'email' },
+        { type: 'wait_for_event', event: ['return.approved', 'return.rejected'] },
+        { type: 'send', template: 'return_rejected', channel: 'email', when: entered('rejected') },
+        { type: 'send', template: 'return_approved', channel: 'email', when: entered('approved') },
+        // A returnless refund goes from approved straight to resolved: no parcel to wait for.
+        { type: 'wait_for_event', event: ['return.received', 'return.resolved'], when: entered('approved') },
+        { type: 'send', template: 'return_received', channel: 'email', when: entered('received') },
+        { type: 'wait_for_event', event: 'return.resolved', when: entered('approved') },
+        { type: 'send', template: 'return_resolved', channel: 'email', when: entered('resolved') },
+      ],
+      exits: ['return.cancelled'],
     }),
   },
 ];

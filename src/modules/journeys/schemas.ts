@@ -18,6 +18,9 @@ const field = z.enum([
   'customer.orders_count',
   'customer.accepts_marketing',
   'customer.first_order',
+  'return.status',
+  'return.resolution',
+  'return.history',
 ]);
 
 export const conditionSchema = z
@@ -107,8 +110,8 @@ export const journeyDefinitionSchema = z
     trigger: z
       .object({ event: z.union([z.string().min(3), z.array(z.string().min(3)).min(1).max(10)]) })
       .strict(),
-    /** Who enters: per order (default) or per customer (campaigns, win-back). */
-    subject: z.enum(['order', 'customer']).default('order'),
+    /** Who enters: per order (default), per customer (campaigns, win-back) or per return (RMA updates). */
+    subject: z.enum(['order', 'customer', 'return']).default('order'),
     conditions: z.array(conditionSchema).max(20).default([]),
     steps: z.array(stepSchema).min(1).max(50),
     exits: z.array(z.string().min(3)).max(20).default(['order.cancelled']),

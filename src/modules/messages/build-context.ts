@@ -4,9 +4,10 @@ import type { PostalAddress } from '../../db/schema.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { formatMoney } from '../../lib/money.ts';
 import type { OrderLineRow, OrderRow } from '../orders/index.ts';
-import type { MessageContext, OrderContext } from '../templates/context.ts';
+import type { MessageContext, OrderContext, ReturnContext } from '../templates/context.ts';
+import { translate } from '../templates/translations.ts';
 import { link } from './links.ts';
-import { loadMessageFacts, type MessageFacts } from './load-facts.ts';
+import { loadMessageFacts, type MessageFacts, type ReturnFacts } from './load-facts.ts';
 
 export interface ContextRequest {
   merchantId: string;
@@ -17,8 +18,8 @@ export interface ContextRequest {
   shipmentId: string | null;
   messageId: string | null;
   channel: string;
-  /** Extra facts a journey step attached: a voucher or survey it created, a campaign name. */
-  extra: { voucherId?: string; surveyId?: string; campaign?: string };
+  /** Extra facts a journey step attached: a voucher or survey it created, a campaign name, the return. */
+  extra: { voucherId?: string; surveyId?: string; campaign?: string; returnId?: string };
 }
 
 /**
@@ -40,8 +41,9 @@ export async function buildMessageContext(
     orderId: r.orderId,
     shipmentId: r.shipmentId,
     voucherId: r.extra.voucherId ?? null,
+    returnId: r.extra.returnId ?? null,
   });
-  const { merchant, customer, order, lines, shipment, voucher, care } = facts;
+  const { merchant, customer, order, lines, shipment, voucher, care, ret } = facts;
   if (!merchant) throw new NotFoundError('Merchant');
   const timeZone = customer?.timezone ?? merchant.timezone;
   const date = (d: Date | string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'long' }) =>
@@ -110,6 +112,7 @@ export async function buildMessageContext(
       : null,
     campaign: r.extra.campaign ? { name: r.extra.campaign } : null,
     care,
+    return: ret ? returnContext(ret, r.locale, date) : null,
   };
   return { scope, merchant };
 }
@@ -153,6 +156,61 @@ function orderContext(
     delivery_estimate: estimate,
     shipping_address: addressLine(o.shipping_address),
   };
+}
+
+/** Days a customer has to hand in the parcel once a return is approved, unless an instant exchange says otherwise. */
+const SHIP_BACK_DAYS = 14;
+
+function returnContext(
+  f: ReturnFacts,
+  locale: string,
+  date: (d: Date | string, opts?: Intl.DateTimeFormatOptions) => string,
+): ReturnContext {
+  const r = f.row;
+  const m = (minor: number) => formatMoney(minor, r.currency, locale);
+  const some = (minor: number) => (minor > 0 ? m(minor) : null);
+  const entered = new Set(f.history.map((h) => h.to));
+  const shipBack = r.resolution !== 'returnless' && !r.keep_item;
+  const decided = r.decided_at ?? (entered.has('approved') ? r.updated_at : null);
+  const instant = r.resolution_detail.instantExchange as { returnWithinDays?: number } | undefined;
+  const days = instant?.returnWithinDays ?? SHIP_BACK_DAYS;
+  const rejection = f.history.findLast((h) => h.to === 'rejected');
+  return {
+    number: r.number,
+    status: r.status,
+    resolution: r.resolution,
+    resolution_label: translate(locale, `return_messages.resolutions.${r.resolution}`),
+    outcome: r.outcome,
+    in_review: entered.has('needs_review'),
+    ship_back: shipBack,
+    requested_on: date(r.created_at),
+    ship_by: shipBack && decided ? date(new Date(decided.getTime() + days * 86_400_000)) : null,
+    items: f.lines.map((l) => ({
+      title: l.title,
+      variant: l.variant,
+      quantity: l.quantity,
+      total: m(l.unit_price_minor * l.quantity),
+    })),
+    value: m(r.value_minor),
+    refunded: some(r.refunded_minor),
+    credited: some(r.credited_minor),
+    bonus: r.outcome === 'credited' ? some(creditBonus(r, f.lines)) : null,
+    fee: some(r.fee_minor),
+    shipping: some(r.shipping_minor),
+    voucher_code: f.resolved?.voucherCode ?? null,
+    exchange_order_number: f.exchangeOrderNumber,
+    carrier: r.return_carrier,
+    tracking_number: r.return_tracking,
+    note: rejection?.note ?? null,
+  };
+}
+
+/** The bonus inside the credit, as resolving computed it: scaled down when inspection left lines out. */
+function creditBonus(r: ReturnFacts['row'], lines: ReturnFacts['lines']): number {
+  if (r.value_minor <= 0) return 0;
+  const kept = lines.filter((l) => l.inspection !== 'not_eligible');
+  const gross = kept.reduce((sum, l) => sum + l.unit_price_minor * l.quantity, 0);
+  return Math.floor((r.bonus_minor * gross) / r.value_minor);
 }
 
 function addressLine(a: PostalAddress | null): string | null {

@@ -82,7 +82,7 @@ async function prepare(
   opts: { db: Db; config: Config; merchantId: string },
   m: MessageRow,
 ): Promise<{ message: OutboundMessage; version: number; warnings: string[] }> {
-  const extra = m.context as { voucherId?: string; surveyId?: string; campaign?: string };
+  const extra = m.context as { voucherId?: string; surveyId?: string; campaign?: string; returnId?: string };
   const { scope, merchant } = await buildMessageContext(opts.db, opts.config, {
     merchantId: m.merchant_id,
     locale: m.locale,

@@ -10,9 +10,10 @@ export type LinkPayload =
   | { k: 's'; m: string; s: string } // survey answer
   | { k: 'c'; m: string; msg: string; u: string } // tracked click
   | { k: 'o'; m: string; msg: string } // open pixel
-  | { k: 't'; m: string; o: string }; // tracking page for an order
+  | { k: 't'; m: string; o: string } // tracking page for an order
+  | { k: 'r'; m: string; r: string }; // a return's status page
 
-const PATHS: Record<LinkPayload['k'], string> = { p: 'p', u: 'u', s: 's', c: 'c', o: 'o', t: 't' };
+const PATHS: Record<LinkPayload['k'], string> = { p: 'p', u: 'u', s: 's', c: 'c', o: 'o', t: 't', r: 'r' };
 
 export function link(publicUrl: string, secretKey: string, payload: LinkPayload): string {
   return `${publicUrl}/${PATHS[payload.k]}/${signToken(payload, secretKey)}`;

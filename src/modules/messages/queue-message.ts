@@ -26,7 +26,7 @@ export interface QueueMessageRequest {
   locale?: string | null;
   /** When the news happened: too old, and the message is not sent. */
   eventOccurredAt?: Date | null;
-  extra?: { voucherId?: string; surveyId?: string; campaign?: string };
+  extra?: { voucherId?: string; surveyId?: string; campaign?: string; returnId?: string };
   now: Date;
 }
 

@@ -10,6 +10,8 @@ export interface TemplateSpec {
   channels: Array<'email' | 'sms' | 'whatsapp'>;
   /** The approved WhatsApp template this key maps to (name as registered with Meta). */
   whatsappTemplate?: string;
+  /** Where its words live in the locale catalogues, when not under its own key (e.g. `return_messages.approved`). */
+  strings?: string;
   description: string;
 }
 
@@ -89,6 +91,43 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     category: 'marketing',
     channels: ['email'],
     description: 'A personal thank-you to everyone who ordered in a campaign.',
+  },
+  {
+    key: 'return_received_request',
+    category: 'transactional',
+    channels: ['email'],
+    strings: 'return_messages.requested',
+    description:
+      'Return request received: RMA number, items, resolution chosen, and what happens next (or that we review it).',
+  },
+  {
+    key: 'return_approved',
+    category: 'transactional',
+    channels: ['email', 'sms'],
+    strings: 'return_messages.approved',
+    description: 'Return approved: how to pack it, the label or drop-off, and the deadline.',
+  },
+  {
+    key: 'return_rejected',
+    category: 'transactional',
+    channels: ['email'],
+    strings: 'return_messages.rejected',
+    description: 'Return rejected: the reason, politely, and how to reach support.',
+  },
+  {
+    key: 'return_received',
+    category: 'transactional',
+    channels: ['email'],
+    strings: 'return_messages.received',
+    description: 'The returned parcel arrived at the warehouse.',
+  },
+  {
+    key: 'return_resolved',
+    category: 'transactional',
+    channels: ['email', 'sms'],
+    strings: 'return_messages.resolved',
+    description:
+      'Return settled: the refund, the store credit with its bonus, the voucher code or the exchange.',
   },
 ];
 

@@ -41,6 +41,42 @@ export interface MessageContext {
   campaign: { name: string } | null;
   /** Care and usage tips of the products on the order (from the catalogue). */
   care: Array<{ title: string; tips: string }>;
+  /** The return (RMA) a return message is about; null in every other message. */
+  return: ReturnContext | null;
+}
+
+/** A return as its messages show it: amounts formatted in the return's currency and the message's locale. */
+export interface ReturnContext {
+  number: string;
+  status: string;
+  /** What the customer chose (refund, store_credit, exchange_variant, ...) and its name in the locale. */
+  resolution: string;
+  resolution_label: string;
+  /** How it ended, once resolved: refunded | credited | exchanged. */
+  outcome: string | null;
+  /** A person reviews the request before it is decided. */
+  in_review: boolean;
+  /** The customer sends a parcel back (not a returnless refund or "keep it"). */
+  ship_back: boolean;
+  requested_on: string;
+  /** The last day to hand the parcel in, once approved. */
+  ship_by: string | null;
+  items: Array<{ title: string; variant: string | null; quantity: number; total: string }>;
+  value: string;
+  /** Formatted amounts, null when there is none. */
+  refunded: string | null;
+  credited: string | null;
+  bonus: string | null;
+  fee: string | null;
+  shipping: string | null;
+  voucher_code: string | null;
+  /** The number of the order that ships the replacement, for exchanges. */
+  exchange_order_number: string | null;
+  /** The return label's carrier and tracking number, once issued. */
+  carrier: string | null;
+  tracking_number: string | null;
+  /** Why the return was rejected (the note the merchant wrote). */
+  note: string | null;
 }
 
 export interface OrderContext {

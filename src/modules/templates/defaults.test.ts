@@ -56,6 +56,8 @@ function facts(key: string, ctx: MessageContext): string[] {
   const order = ctx.order!;
   const titles = order.lines.map((l) => l.title);
   const survey = ctx.links.survey.map((s) => s.url);
+  const ret = ctx.return!;
+  const retItems = ret.items.flatMap((i) => [i.title, i.total]);
   switch (key) {
     case 'order_confirmation':
       return [
@@ -96,6 +98,16 @@ function facts(key: string, ctx: MessageContext): string[] {
       return [ctx.voucher!.code, ctx.voucher!.value, ctx.voucher!.expires_on!, ctx.links.shop];
     case 'campaign_thank_you':
       return [ctx.campaign!.name, order.number];
+    case 'return_received_request':
+      return [ret.number, order.number, ret.resolution_label, ...retItems];
+    case 'return_approved':
+      return [ret.number, order.number, ret.ship_by!, ret.carrier!, ret.tracking_number!, ...retItems];
+    case 'return_rejected':
+      return [ret.number, order.number, ret.note!, ctx.shop.support_email!];
+    case 'return_received':
+      return [ret.number, ...retItems];
+    case 'return_resolved':
+      return [ret.number, ret.credited!, ret.bonus!, ret.voucher_code!, ...retItems];
     default:
       throw new Error(`no facts listed for ${key}: add them here`);
   }
@@ -135,6 +147,8 @@ describe('default templates', () => {
             assertPlainText(`${where} text`, r.text);
             if (EN[`${t.key}.subject`]?.includes('{number}'))
               assert.ok(r.subject.includes(ctx.order!.number));
+            if (EN[`${t.strings ?? t.key}.subject`]?.includes('{rma}'))
+              assert.ok(r.subject.includes(ctx.return!.number), `${where} subject lacks the RMA number`);
             assert.ok(r.html.includes(ctx.shop.name), `${where} html lacks the shop name`);
             for (const fact of facts(t.key, ctx)) {
               assert.ok(r.html.includes(escapeHtml(fact)), `${where} html lacks "${fact}"`);
@@ -153,8 +167,13 @@ describe('default templates', () => {
           if (channel === 'sms') {
             assertPlainText(where, r.text);
             assert.ok(r.text.length <= 300, `${where} is ${r.text.length} characters`);
-            assert.ok(r.text.includes(ctx.links.tracking!), `${where} lacks the tracking link`);
-            assert.ok(r.text.includes(ctx.order!.number) && r.text.includes(ctx.shop.name));
+            if (t.key.startsWith('return_')) {
+              // About the return, not the parcel: the RMA number says which.
+              assert.ok(r.text.includes(ctx.return!.number) && r.text.includes(ctx.shop.name), where);
+            } else {
+              assert.ok(r.text.includes(ctx.links.tracking!), `${where} lacks the tracking link`);
+              assert.ok(r.text.includes(ctx.order!.number) && r.text.includes(ctx.shop.name));
+            }
           }
 
           if (channel === 'whatsapp') {
@@ -246,6 +265,46 @@ describe('default templates', () => {
     const noVoucher = await render(spec('thank_you_voucher'), 'email', 'en', { voucher: null });
     assert.deepEqual(noVoucher.warnings, []);
     assert.ok(!noVoucher.html!.includes(base.voucher!.code));
+  });
+
+  test('return messages follow the return: review, no parcel, refund, exchange, a rejection note', async () => {
+    const base = sampleContext('sv');
+    const ret = base.return!;
+    const review = await render(spec('return_received_request'), 'email', 'sv', {
+      return: { ...ret, in_review: true },
+    });
+    assert.ok(review.text.includes(translate('sv', 'return_messages.requested.review')));
+    assert.ok(!review.text.includes(translate('sv', 'return_messages.requested.next')));
+
+    const keep = await render(spec('return_approved'), 'email', 'sv', {
+      return: { ...ret, ship_back: false, ship_by: null },
+    });
+    assert.deepEqual(keep.warnings, []);
+    assert.ok(keep.text.includes(translate('sv', 'return_messages.approved.no_parcel')));
+    const dropOff = await render(spec('return_approved'), 'email', 'sv', {
+      return: { ...ret, carrier: null, tracking_number: null },
+    });
+    assert.ok(
+      dropOff.text.includes(translate('sv', 'return_messages.approved.drop_off', { rma: ret.number })),
+    );
+
+    const refund = { ...ret, outcome: 'refunded', credited: null, bonus: null, voucher_code: null };
+    const refunded = await render(spec('return_resolved'), 'email', 'pt-BR', { return: refund });
+    const amount = refund.refunded!;
+    assert.ok(refunded.html!.includes(amount) && refunded.text.includes(amount));
+    assert.ok(!refunded.text.includes(ret.voucher_code!));
+    const sms = await render(spec('return_resolved'), 'sms', 'pt-BR', { return: refund });
+    assert.ok(sms.text.includes(amount) && sms.text.includes(ret.number), sms.text);
+
+    const exchange = { ...ret, outcome: 'exchanged', refunded: null, credited: null, bonus: null };
+    const exchanged = await render(spec('return_resolved'), 'email', 'es', { return: exchange });
+    assert.ok(exchanged.text.includes(ret.exchange_order_number!));
+    assert.ok(!exchanged.text.includes(ret.credited!));
+
+    const note = 'Worn <outside>.\nSorry!';
+    const rejected = await render(spec('return_rejected'), 'email', 'en', { return: { ...ret, note } });
+    assert.ok(rejected.html!.includes('Worn &lt;outside&gt;.<br />'));
+    assert.ok(rejected.text.includes(note));
   });
 
   test('every locale catalogue has exactly the English keys and placeholders', () => {

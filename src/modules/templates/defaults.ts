@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { templateSpec } from './catalog.ts';
 import type { TemplateChannel, TemplateSource } from './engine.ts';
 
 const DIR = path.resolve(import.meta.dirname, 'defaults');
@@ -19,7 +20,7 @@ export function defaultTemplate(key: string, channel: TemplateChannel): Template
     if (!existsSync(file('mjml'))) return null;
     return {
       channel,
-      subject: `{{ '${key}.subject' | t }}`,
+      subject: `{{ '${templateSpec(key)?.strings ?? key}.subject' | t }}`,
       body: readFileSync(file('mjml'), 'utf8'),
       textBody: existsSync(file('txt')) ? readFileSync(file('txt'), 'utf8') : null,
     };

@@ -59,6 +59,7 @@ function makeLiquid(escapeOutput: boolean): Liquid {
       number: get(['order', 'number']),
       first_name: get(['customer', 'first_name']),
       campaign: get(['campaign', 'name']),
+      rma: get(['return', 'number']),
     };
     for (const a of args) if (Array.isArray(a) && a.length === 2) vars[String(a[0])] = a[1];
     return translate(String(get(['locale']) ?? 'en'), String(key), vars);
@@ -143,6 +144,7 @@ const TRANSLATION_VARS: Record<string, string> = {
   number: 'order.number',
   first_name: 'customer.first_name',
   campaign: 'campaign.name',
+  rma: 'return.number',
 };
 const T_CALL = /\{\{-?\s*'([\w.]+)'\s*\|\s*t(?:\s*:\s*([^}]*?))?\s*-?\}\}/g;
 

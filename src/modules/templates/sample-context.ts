@@ -1,9 +1,10 @@
 import { formatMoney } from '../../lib/money.ts';
 import type { MessageContext } from './context.ts';
+import { translate } from './translations.ts';
 
 /**
  * Invented data for template previews (and for tests of the default templates): a two-line order with a
- * modification, a discount, tax and shipping, a shipment, a voucher and care tips, in any locale.
+ * modification, a discount, tax and shipping, a shipment, a voucher, care tips and a return, in any locale.
  */
 export function sampleContext(locale: string, overrides: Partial<MessageContext> = {}): MessageContext {
   const currency = { en: 'USD', 'pt-BR': 'BRL', es: 'EUR', sv: 'SEK' }[locale] ?? 'USD';
@@ -91,6 +92,29 @@ export function sampleContext(locale: string, overrides: Partial<MessageContext>
         tips: 'Air them after wear. Spot clean with cold water; never tumble dry.',
       },
     ],
+    return: {
+      number: 'RK7M2Q9XA',
+      status: 'resolved',
+      resolution: 'store_credit',
+      resolution_label: translate(locale, 'return_messages.resolutions.store_credit'),
+      outcome: 'credited',
+      in_review: false,
+      ship_back: true,
+      requested_on: date('2026-12-10T10:00:00Z', { dateStyle: 'long' }),
+      ship_by: date('2026-12-24T12:00:00Z', { dateStyle: 'long' }),
+      items: [{ title: 'Felted Wool Slippers', variant: '42', quantity: 1, total: m(5900) }],
+      value: m(5900),
+      refunded: m(5405),
+      credited: m(6490),
+      bonus: m(590),
+      fee: null,
+      shipping: m(495),
+      voucher_code: 'RET-4KQ8-ZP2M',
+      exchange_order_number: '#1042-EX1',
+      carrier: 'PostNord',
+      tracking_number: 'RR987654321SE',
+      note: 'The slippers have been worn outdoors, so we cannot take them back.',
+    },
     ...overrides,
   };
 }

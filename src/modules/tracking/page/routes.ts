@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../http/deps.ts';
-import { html } from '../../../http/page.ts';
+import { html, sendPublicHtml } from '../../../http/page.ts';
 import { now } from '../../../lib/clock.ts';
 import { type Locale, localeFromAcceptLanguage, matchLocale } from '../../../lib/i18n.ts';
 import type { MerchantRow } from '../../merchants/index.ts';
@@ -63,7 +63,7 @@ export async function registerTrackingPages(app: FastifyInstance, deps: AppDeps)
         // Headless storefronts fetch this from their own origin; the token is the only credential.
         return reply.header('access-control-allow-origin', '*').type('application/json').send(page.json);
       }
-      return sendHtml(reply, 200, page.html);
+      return sendPublicHtml(reply, 200, page.html);
     },
   );
 
@@ -194,7 +194,7 @@ function sendForm(
 ) {
   const shell = pageShell(merchant, locale);
   const title = translate(locale, 'tracking.lookup.title', { shop: merchant.name });
-  return sendHtml(
+  return sendPublicHtml(
     reply,
     status,
     `${shell.open(title)}${lookupForm({ locale, merchant, ...form })}${shell.close}`,
@@ -206,19 +206,4 @@ function noShop(reply: FastifyReply, locale: Locale) {
     .status(404)
     .type('text/plain; charset=utf-8')
     .send(html`${translate(locale, 'tracking.lookup.no_shop')}`.value);
-}
-
-/** Every tracking page: no scripts, no third-party anything, never framed, never indexed. */
-function sendHtml(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    )
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-robots-tag', 'noindex')
-    .send(body);
 }

@@ -126,6 +126,11 @@ p{margin:0 0 8px}
 form label{display:block;font-weight:600;margin:12px 0 4px}
 form input{width:100%;padding:12px;font-size:16px;border:1px solid #6b7280;border-radius:8px;font-family:inherit}
 form .button{margin-top:16px}
+form select{width:100%;padding:10px;font-size:16px;border:1px solid #6b7280;border-radius:8px;background:#fff;font-family:inherit}
+form input[type=checkbox],form input[type=radio]{width:22px;height:22px;flex:none;margin:2px 0 0}
+form label.option,form label.check{display:flex;gap:12px;align-items:flex-start;font-weight:400;margin:12px 0;padding:12px;border:1px solid #e5e7eb;border-radius:8px}
+.why{margin:8px 0 0;padding-left:20px}
+.why .bad{color:#991b1b;font-weight:600}
 footer.site{max-width:640px;margin:0 auto;padding:8px 16px 32px;font-size:14px;color:#4b5563}
 footer.site ul{list-style:none;padding:0;margin:0 0 8px}
 footer.site nav a{margin-right:12px;display:inline-block;padding:4px 0}
