@@ -1,4 +1,5 @@
 import type { TaskDefinition } from './jobs/task.ts';
+import { creditTasks } from './modules/credit/jobs.ts';
 import { customerTasks } from './modules/customers/index.ts';
 import { journeyTasks } from './modules/journeys/jobs.ts';
 import { messageTasks } from './modules/messages/jobs.ts';
@@ -12,6 +13,7 @@ export const allTasks: TaskDefinition[] = [
   ...journeyTasks,
   ...webhookTasks,
   ...trackingTasks,
+  ...creditTasks,
 ];
 
 /** Recurring tasks: cron pattern and task name. */
@@ -19,4 +21,5 @@ export const RECURRING: Array<{ task: string; match: string }> = [
   { task: 'journeys.tick', match: '* * * * *' },
   { task: 'tracking.watchlist', match: '*/15 * * * *' },
   { task: 'tracking.poll', match: '*/30 * * * *' },
+  { task: 'credit.expire', match: '17 * * * *' },
 ];

@@ -89,6 +89,14 @@ const STATE_TABLES: Array<[table: string, columns: string]> = [
   ['surveys', '*'],
   ['tasks', '*'],
   ['webhook_endpoints', '*'],
+  ['returns', '*'],
+  ['return_lines', '*'],
+  ['return_photos', 'merchant_id, id, return_id, sha256'],
+  ['return_transitions', '*'],
+  ['credit_accounts', '*'],
+  ['credit_transactions', '*'],
+  ['credit_entries', '*'],
+  ['voucher_redemptions', '*'],
 ];
 
 /**

@@ -26,6 +26,8 @@ let t: TestApp;
 let shop: Awaited<ReturnType<typeof createTestMerchant>>;
 let writeRoutes: ApiRoute[];
 let journeyId: string;
+let creditCustomerId: string;
+let redemptionId: string;
 let allRoutes: ApiRoute[];
 
 before(async () => {
@@ -46,6 +48,20 @@ before(async () => {
     },
   });
   journeyId = journey.json().id;
+  const credit = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/credit',
+    headers: shop.auth,
+    payload: { email: 'credit@shop.test', currency: 'USD', amount: 1_000_000 },
+  });
+  creditCustomerId = credit.json().account.customerId;
+  const redeemed = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/vouchers/redeem',
+    headers: shop.auth,
+    payload: { customerId: creditCustomerId, amount: 10_000, currency: 'USD', orderRef: 'BI-redeemed' },
+  });
+  redemptionId = redeemed.json().id;
 });
 after(() => t.close());
 
@@ -93,6 +109,31 @@ const writeCases: Record<string, WriteCase> = {
     valid: () => ({ paidAt: '2025-03-01T10:00:00Z' }),
     status: 200,
     wrongType: () => ({ body: { paidAt: 1740823200000 }, path: 'body.paidAt' }),
+  },
+  'POST /api/v1/vouchers/validate': {
+    valid: () => ({ customerId: creditCustomerId, currency: 'USD', orderTotal: 1000 }),
+    status: 200,
+    wrongType: (v) => ({ body: { ...v, orderTotal: '1000' }, path: 'body.orderTotal' }),
+  },
+  'POST /api/v1/vouchers/redeem': {
+    valid: () => ({
+      customerId: creditCustomerId,
+      amount: 100,
+      currency: 'USD',
+      orderRef: `BI-r-${++serial}`,
+    }),
+    status: 201,
+    wrongType: (v) => ({ body: { ...v, amount: '100' }, path: 'body.amount' }),
+  },
+  'POST /api/v1/vouchers/redemptions/:id/reverse': {
+    valid: () => ({ amount: 1 }),
+    status: 201,
+    wrongType: () => ({ body: { amount: 'one' }, path: 'body.amount' }),
+  },
+  'POST /api/v1/credit': {
+    valid: () => ({ email: 'credit@shop.test', currency: 'USD', amount: 500 }),
+    status: 201,
+    wrongType: (v) => ({ body: { ...v, amount: '500' }, path: 'body.amount' }),
   },
   'POST /api/v1/returns': {
     valid: (order) => ({
@@ -275,6 +316,7 @@ async function target(route: ApiRoute): Promise<Target> {
     url: fillPath(route.url, {
       orders: order.id,
       returns: ret?.id ?? '',
+      redemptions: redemptionId,
       journeys: journeyId,
       templates: 'order_confirmation',
       ':key': 'sv',

@@ -38,6 +38,7 @@ interface Seed extends Shop {
   endpointId: string;
   eventIds: string[];
   returnId: string;
+  redemptionId: string;
   /** The exact body and Idempotency-Key the first order was created with. */
   orderBody: Record<string, unknown>;
   idempotencyKey: string;
@@ -161,6 +162,23 @@ async function seedShop(tag: string): Promise<Seed> {
     }),
     201,
   );
+  await ok(
+    await call(shop, 'POST', '/api/v1/credit', {
+      customerId: order.customerId,
+      currency: 'USD',
+      amount: 5000,
+    }),
+    201,
+  );
+  const redemption = await ok(
+    await call(shop, 'POST', '/api/v1/vouchers/redeem', {
+      customerId: order.customerId,
+      amount: 1000,
+      currency: 'USD',
+      orderRef: `${tag}-1001`,
+    }),
+    201,
+  );
   const keys = await ok(await call(shop, 'GET', '/api/v1/api-keys'));
   const events = await ok(await call(shop, 'GET', '/api/v1/events?limit=500'));
   const refunded = events.data.find((e: { type: string }) => e.type === 'order.refunded');
@@ -185,6 +203,7 @@ async function seedShop(tag: string): Promise<Seed> {
     endpointId: endpoint.id,
     eventIds: events.data.map((e: { id: string }) => e.id),
     returnId: ret.id,
+    redemptionId: redemption.id,
     orderBody,
     idempotencyKey,
     ordersCursor: firstPage.nextCursor,
@@ -208,6 +227,7 @@ function idsOf(s: Seed): string[] {
     s.messageId,
     s.endpointId,
     s.returnId,
+    s.redemptionId,
     ...s.eventIds,
   ];
 }
@@ -228,6 +248,7 @@ function pathIds(s: Seed): Record<string, string> {
     presets: 'four_transactional',
     'tracking-numbers': '1Z5R89390357567127',
     returns: s.returnId,
+    redemptions: s.redemptionId,
   };
 }
 
@@ -248,6 +269,7 @@ async function snapshot(s: Seed) {
     product: await get(`/api/v1/products/${s.productId}`),
     products: await get('/api/v1/products?limit=200'),
     events: await get('/api/v1/events?limit=500'),
+    credit: await get(`/api/v1/customers/${s.customerId}/credit`),
     rows: await tableState(t.database.db, s.id),
   };
 }
@@ -426,6 +448,53 @@ const scenarios: Record<string, Scenario> = {
   'GET /api/v1/shipments': {
     probes: () => [{ check: listHasData }, { query: 'status=info_received', check: listHasData }],
   },
+  'POST /api/v1/vouchers/validate': {
+    probes: () => [
+      { body: { customerId: A.customerId, currency: 'USD' }, check: notFound },
+      {
+        body: { code: 'AAAA-BBBB-CCCC-DDDD' },
+        check: (res) => {
+          assertError(res, 404, 'code_not_found');
+        },
+      },
+    ],
+  },
+  'POST /api/v1/vouchers/redeem': {
+    probes: () => [
+      { body: { customerId: A.customerId, amount: 100, currency: 'USD', orderRef: 'B-1' }, check: notFound },
+      {
+        // A's redemption id used as B's own redemptionId: a new redemption of B's own credit, never A's.
+        body: {
+          customerId: B.customerId,
+          amount: 100,
+          currency: 'USD',
+          orderRef: 'B-2',
+          redemptionId: A.redemptionId,
+        },
+        check: (res) => {
+          assert.equal(res.statusCode, 201, res.body);
+          assert.equal(res.json().replayed, false);
+        },
+      },
+    ],
+  },
+  'POST /api/v1/vouchers/redemptions/:id/reverse': {
+    probes: () => [{ body: {}, check: notFound }],
+    control: 201,
+  },
+  'POST /api/v1/credit': {
+    probes: () => [
+      { body: { customerId: A.customerId, currency: 'USD', amount: 100 }, check: notFound },
+      {
+        body: { email: A.customerEmail, currency: 'USD', amount: 100 },
+        check: (res) => {
+          assert.equal(res.statusCode, 201, res.body);
+          assert.notEqual(res.json().account.customerId, A.customerId);
+        },
+      },
+    ],
+  },
+  'GET /api/v1/customers/:id/credit': { probes: () => [{ check: notFound }], control: 200 },
   'POST /api/v1/returns': {
     probes: () => [
       {
@@ -755,6 +824,17 @@ async function ownPathIds(): Promise<Record<string, string>> {
     presets: 'delivery_day',
     'tracking-numbers': '1Z5R89390357567127',
     returns: B.returnId,
+    redemptions: (
+      await ok(
+        await call(B, 'POST', '/api/v1/vouchers/redeem', {
+          customerId: B.customerId,
+          amount: 100,
+          currency: 'USD',
+          orderRef: `control-${Math.random().toString(36).slice(2, 10)}`,
+        }),
+        201,
+      )
+    ).id,
   };
 }
 

@@ -9,6 +9,7 @@ import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.t
 import { ValidationError } from '../lib/errors.ts';
 import { newId } from '../lib/ids.ts';
 import { catalogRoutes } from '../modules/catalog/index.ts';
+import { creditRoutes } from '../modules/credit/index.ts';
 import { customerRoutes } from '../modules/customers/index.ts';
 import { eventRoutes } from '../modules/events/index.ts';
 import { journeyRoutes } from '../modules/journeys/routes.ts';
@@ -56,6 +57,7 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     ...promiseRoutes(deps),
     ...returnRoutes(deps),
     ...returnAnalyticsRoutes(deps),
+    ...creditRoutes(deps),
   ];
 }
 
