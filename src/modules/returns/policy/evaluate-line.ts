@@ -3,7 +3,7 @@ import type { Resolution } from '../status.ts';
 import { type Decision, decide, type RuleId } from './explain.ts';
 import { type PricedLine, restockingFee } from './offers.ts';
 import type { ReturnPolicy } from './schema.ts';
-import { deadlineFor, endOfLocalDay, finalSaleMatch, type WindowSource, windowFor } from './window.ts';
+import { deadlineFor, finalSaleMatch, localDate, type WindowSource, windowFor } from './window.ts';
 
 export interface ReturnOrderLine {
   lineId: string;
@@ -105,7 +105,8 @@ function windowDecisions(opts: {
     source: choice.source,
     ...(choice.matched !== null ? { matched: choice.matched } : {}),
   };
-  if (opts.now.getTime() >= endOfLocalDay(d.deadline, opts.timeZone).getTime()) {
+  // Past the deadline once the merchant's calendar shows a later day (the deadline day is inclusive).
+  if (localDate(opts.now, opts.timeZone) > d.deadline) {
     decisions.push(decide('window_closed', 'rejected', params));
   } else if (d.holiday) {
     const { deliveredFrom: from, deliveredTo: to, id } = d.holiday.period;

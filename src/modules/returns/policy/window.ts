@@ -9,6 +9,7 @@ import {
   toDayNumber,
   type Weekday,
 } from '../../promise/calendar.ts';
+import { localDayAndTime } from '../../promise/estimate.ts';
 import type { HolidayPeriod, ReturnPolicy } from './schema.ts';
 
 /** Which part of the policy set an item's window: the most specific match wins. */
@@ -86,9 +87,12 @@ export function finalSaleMatch(
 
 /** The calendar date of an instant where the merchant is. */
 export function localDate(instant: Date, timeZone: string): IsoDate {
-  const dt = DateTime.fromJSDate(instant, { zone: timeZone });
-  if (!dt.isValid) throw new Error(`Unknown time zone '${timeZone}'.`);
-  return dt.toISODate()!;
+  // The promise module's cached Intl formatter: a portal page evaluates every line, so this is hot.
+  try {
+    return localDayAndTime(instant, timeZone).day;
+  } catch {
+    throw new Error(`Unknown time zone '${timeZone}'.`);
+  }
 }
 
 /** The first instant after a local date is over: a deadline day is returnable up to, not including, this. */
