@@ -109,7 +109,10 @@ async function runPlatform(mode: { http: boolean; worker: boolean; demo: boolean
         `\n  Demo store "${d.merchantName}" created (${d.orders} orders). Its API key, shown only now:`,
       );
       console.log(`    ${d.apiKey}`);
-      console.log(`  Try: curl -H "Authorization: Bearer ${d.apiKey}" ${url}/api/v1/orders\n`);
+      console.log(`  Try: curl -H "Authorization: Bearer ${d.apiKey}" ${url}/api/v1/orders`);
+      if (d.links.tracking) console.log(`  Tracking page of a parcel on its way: ${d.links.tracking}`);
+      if (d.links.returns) console.log(`  Returns portal of a delivered order:  ${d.links.returns}`);
+      console.log(`  Lookup forms: ${url}/track and ${url}/returns\n`);
     } else {
       console.log(
         '\n  Create a store with: npx afterglow merchants create --name "My Shop" --locale en --currency USD --timezone UTC\n',

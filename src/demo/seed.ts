@@ -3,6 +3,7 @@ import { type Db, withTransaction } from '../db/pool.ts';
 import { upsertProduct } from '../modules/catalog/index.ts';
 import { enablePreset } from '../modules/journeys/manage.ts';
 import { createMerchant, listMerchants } from '../modules/merchants/index.ts';
+import { link } from '../modules/messages/links.ts';
 import { markOrderPaid, orderDataFromApi, upsertOrder } from '../modules/orders/index.ts';
 import { upsertShipment } from '../modules/shipments/index.ts';
 import { DEMO_CUSTOMERS, DEMO_MERCHANT, DEMO_PRODUCTS } from './content.ts';
@@ -12,6 +13,8 @@ export interface DemoResult {
   merchantName: string;
   apiKey: string;
   orders: number;
+  /** Public pages to open first: the tracking page of a parcel on its way, the returns portal of a delivered order. */
+  links: { tracking: string | null; returns: string | null };
 }
 
 /**
@@ -30,6 +33,9 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
     await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
 
   let n = 0;
+  const links: DemoResult['links'] = { tracking: null, returns: null };
+  const pageLink = (orderId: string) =>
+    link(opts.config.PUBLIC_URL, opts.config.SECRET_KEY, { k: 't', m: merchantId, o: orderId });
   for (const c of DEMO_CUSTOMERS) {
     n++;
     const placedAt = new Date(now.getTime() - c.daysAgo * 86_400_000);
@@ -93,6 +99,8 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
     if (c.stage === 'placed') continue;
     await markOrderPaid({ db: opts.db, merchantId, orderId, paidAt: new Date(placedAt.getTime() + 600_000) });
     if (c.stage === 'paid') continue;
+    if (c.stage === 'shipped') links.tracking ??= pageLink(orderId);
+    if (c.stage === 'delivered') links.returns ??= pageLink(orderId).replace('/t/', '/returns/o/');
     await withTransaction(opts.db, (tx) =>
       upsertShipment({
         tx,
@@ -134,7 +142,7 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
       );
     }
   }
-  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n };
+  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n, links };
 }
 
 function isoDay(from: Date, days: number): string {
