@@ -145,6 +145,12 @@ describe('the returns portal', () => {
     const status = await t.app.inject({ url: statusUrl });
     assert.equal(status.statusCode, 200);
     assert.match(text(status.body), /R[0-9A-Z]{8}/);
+    const labelHref = /href="(\/r\/[^"]+\/label\.pdf[^"]*)"/.exec(status.body)?.[1];
+    assert.ok(labelHref, 'an approved return offers its label');
+    const label = await t.app.inject({ url: labelHref.replace(/&amp;/g, '&') });
+    assert.equal(label.statusCode, 200);
+    assert.equal(label.headers['content-type'], 'application/pdf');
+    assert.equal(label.rawPayload.subarray(0, 5).toString(), '%PDF-');
 
     const list = (await call('GET', `/api/v1/returns?orderId=${o.id}`)).json().data;
     assert.equal(list.length, 1);

@@ -9,10 +9,12 @@ import { type Locale, localeFromAcceptLanguage, matchLocale } from '../../../lib
 import { findMerchant, type MerchantRow } from '../../merchants/index.ts';
 import { link, readLink } from '../../messages/links.ts';
 import { findOrder, listLines, type OrderLineRow, type OrderRow } from '../../orders/index.ts';
+import { renderReturnLabel } from '../../printouts/index.ts';
 import { createMerchantResolver } from '../../tracking/page/merchant.ts';
 import { findOrderForLookup, type LookupProof } from '../../tracking/page/repo.ts';
 import { pageShell } from '../../tracking/page/shell.ts';
 import { createReturn } from '../create-return.ts';
+import { loadReturnLabel } from '../label-routes.ts';
 import { loadReturnOrder } from '../load-return-facts.ts';
 import { checkPhotos, MAX_PHOTO_BYTES, MAX_PHOTOS, type Photo } from '../photos.ts';
 import { evaluateReturn, type ReturnEvaluation } from '../policy/evaluate.ts';
@@ -31,7 +33,7 @@ import { explainIn, portalText } from './text.ts';
  *  - GET /returns/o/{token}: choose items, quantities and reasons;
  *  - POST /returns/o/{token}/preview: what the policy allows and why, and the resolutions on offer;
  *  - POST /returns/o/{token}/submit (multipart, with photos): the request, then its status page;
- *  - GET /r/{token}: the return's status.
+ *  - GET /r/{token}: the return's status; /r/{token}/label.pdf its label once approved.
  * The order token is the one the tracking page uses (`t`), so every message and page links here unchanged.
  */
 export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -398,6 +400,30 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
     });
   });
 
+  // --- the return's label and status -----------------------------------------------------------------
+  app.get<{ Params: { token: string }; Querystring: { lang?: string } }>(
+    '/r/:token/label.pdf',
+    async (request, reply) => {
+      const payload = readLink(request.params.token, key, 'r');
+      if (!payload) return notFound(reply);
+      const view = await loadReturnLabel({
+        db,
+        config: deps.config,
+        merchantId: payload.m,
+        returnId: payload.r,
+        locale: matchLocale(request.query.lang),
+      });
+      return reply
+        .type('application/pdf')
+        .header(
+          'content-disposition',
+          `inline; filename="return-label-${view.rma.replace(/[^\w.-]+/g, '')}.pdf"`,
+        )
+        .header('cache-control', 'private, no-store')
+        .send(await renderReturnLabel(view));
+    },
+  );
+
   // --- the return's status ---------------------------------------------------------------------------
   app.get<{ Params: { token: string }; Querystring: { lang?: string } }>(
     '/r/:token',
@@ -426,7 +452,10 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
           ret,
           lines,
           titles: new Map(orderLines.map((o) => [o.id, o.title])),
-          labelUrl: null,
+          labelUrl:
+            LABEL_STATUSES.has(ret.status) && !ret.keep_item && ret.resolution !== 'returnless'
+              ? `/r/${request.params.token}/label.pdf?lang=${locale}`
+              : null,
           note: rejected,
         },
       );
@@ -434,6 +463,9 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
     },
   );
 }
+
+/** The customer prints the label once the return is approved, until the parcel is on its way. */
+const LABEL_STATUSES = new Set(['approved', 'label_issued']);
 
 function pickLocale(request: FastifyRequest, merchant: MerchantRow | undefined): Locale {
   return (
