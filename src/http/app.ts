@@ -24,6 +24,7 @@ import { returnAnalyticsRoutes } from '../modules/returns/analytics-routes.ts';
 import { returnLabelRoutes } from '../modules/returns/label-routes.ts';
 import { registerReturnsPortal } from '../modules/returns/portal/routes.ts';
 import { returnRoutes } from '../modules/returns/routes.ts';
+import { registerReturnsQueuePage } from '../modules/returns/staff/queue-page.ts';
 import { shipmentRoutes } from '../modules/shipments/index.ts';
 import { templateRoutes } from '../modules/templates/routes.ts';
 import { trackingNumberRoutes } from '../modules/tracking/numbers/routes.ts';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMessagePages(app, deps);
   await registerTrackingPages(app, deps);
   await registerReturnsPortal(app, deps);
+  registerReturnsQueuePage(app, deps);
   if (deps.mailbox) registerMailboxPages(app, deps.mailbox);
   return app;
 }
