@@ -101,6 +101,7 @@ export async function createReturn(opts: {
       timeZone: merchant.timezone,
     });
     refuseUnlessWhole(evaluation, input);
+    if (EXCHANGES.has(input.resolution)) await checkExchangeVariants(tx, merchantId, input, orderLines);
 
     const offer = evaluation.offeredResolutions.find((o) => o.type === input.resolution)!;
     const byId = new Map(orderLines.map((l) => [l.id, l]));
@@ -239,6 +240,45 @@ function refuseUnlessWhole(evaluation: ReturnEvaluation, input: ReturnCreateInpu
         {
           orderLineIds: missing,
         },
+      );
+    }
+  }
+}
+
+/**
+ * The variants wanted in exchange exist, are in stock, and for a size or colour exchange belong to the same
+ * product as the returned line; otherwise the request is refused now rather than failing at resolution.
+ */
+async function checkExchangeVariants(
+  tx: Db,
+  merchantId: string,
+  input: ReturnCreateInput,
+  orderLines: Array<{ id: string; product_id: string | null }>,
+): Promise<void> {
+  const ids = input.lines.map((l) => l.exchangeVariantId!).filter(Boolean);
+  const variants = await tx
+    .selectFrom('variants')
+    .select(['id', 'product_id', 'inventory'])
+    .where('merchant_id', '=', merchantId)
+    .where('id', 'in', ids)
+    .execute();
+  for (const l of input.lines) {
+    const v = variants.find((x) => x.id === l.exchangeVariantId);
+    if (!v)
+      throw new UnprocessableError('unknown_variant', 'The variant asked for does not exist.', {
+        variantId: l.exchangeVariantId,
+      });
+    if (v.inventory !== null && v.inventory < l.quantity) {
+      throw new UnprocessableError('out_of_stock', 'The variant asked for is out of stock.', {
+        variantId: v.id,
+      });
+    }
+    const productId = orderLines.find((o) => o.id === l.orderLineId)?.product_id ?? null;
+    if (input.resolution !== 'exchange_product' && v.product_id !== productId) {
+      throw new UnprocessableError(
+        'exchange_not_same_product',
+        'A size or colour exchange is for the same product; choose a product exchange for another one.',
+        { variantId: v.id },
       );
     }
   }

@@ -267,6 +267,37 @@ describe('returns through the API', () => {
     });
     assert.equal(noVariant.statusCode, 422);
     assert.equal(noVariant.json().error.code, 'exchange_variant_required');
+    const soldOut = await call('POST', '/api/v1/returns', {
+      orderId: o.id,
+      resolution: 'exchange_variant',
+      lines: [
+        {
+          orderLineId: o.tee,
+          quantity: 1,
+          reason: 'fit',
+          subReason: 'too_small',
+          exchangeVariantId: variants['TEE-L'],
+        },
+      ],
+    });
+    assert.equal(soldOut.statusCode, 422);
+    assert.equal(soldOut.json().error.code, 'out_of_stock');
+    const mug = await call('POST', '/api/v1/products', {
+      externalId: 'HOODIE',
+      title: 'Sudadera',
+      category: 'tops',
+      variants: [{ externalId: 'HOOD-M', sku: 'HOOD-M', size: 'M', price: 4500, inventory: 3 }],
+    });
+    const hoodie = mug.json().variants[0].id;
+    const otherProduct = await call('POST', '/api/v1/returns', {
+      orderId: o.id,
+      resolution: 'exchange_variant',
+      lines: [
+        { orderLineId: o.tee, quantity: 1, reason: 'fit', subReason: 'too_small', exchangeVariantId: hoodie },
+      ],
+    });
+    assert.equal(otherProduct.statusCode, 422);
+    assert.equal(otherProduct.json().error.code, 'exchange_not_same_product');
 
     const res = await call('POST', '/api/v1/returns', {
       orderId: o.id,

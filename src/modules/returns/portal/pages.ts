@@ -6,6 +6,7 @@ import { translate } from '../../templates/translations.ts';
 import type { ReturnEvaluation } from '../policy/evaluate.ts';
 import type { ReturnPolicy } from '../policy/schema.ts';
 import type { ReturnLineRow, ReturnRow } from '../repo.ts';
+import type { Alternative } from './alternatives.ts';
 import { explainIn, portalText } from './text.ts';
 
 /**
@@ -98,7 +99,7 @@ export interface ChosenLine {
   subReason: string | null;
   comment: string;
   /** Other variants of the same product in stock, for an exchange. */
-  alternatives: Array<{ id: string; label: string }>;
+  alternatives: Alternative[];
 }
 
 export function previewPage(
@@ -125,7 +126,7 @@ export function previewPage(
 <input type="hidden" name="comment.${c.line.id}" value="${c.comment}">`,
   );
   const exchangeOffered = ev.offeredResolutions.some(
-    (o) => o.type === 'exchange_variant' || o.type === 'instant_exchange',
+    (o) => o.type === 'exchange_variant' || o.type === 'instant_exchange' || o.type === 'exchange_product',
   );
   return html`<section class="card" aria-labelledby="preview">
 <h1 id="preview">${t('preview_title')}</h1>
@@ -164,7 +165,15 @@ ${
         (c) => html`<label for="variant-${c.line.id}">${t('exchange_for')}: ${c.line.title}</label>
 ${
   c.alternatives.length > 0
-    ? html`<select id="variant-${c.line.id}" name="variant.${c.line.id}">${c.alternatives.map((a) => html`<option value="${a.id}">${a.label}</option>`)}</select>`
+    ? html`<select id="variant-${c.line.id}" name="variant.${c.line.id}">${c.alternatives
+        .filter((a) => a.sameProduct)
+        .map((a) => html`<option value="${a.id}">${a.label}</option>`)}${
+        c.alternatives.some((a) => !a.sameProduct)
+          ? html`<optgroup label="${t('similar')}">${c.alternatives
+              .filter((a) => !a.sameProduct)
+              .map((a) => html`<option value="${a.id}">${a.label}</option>`)}</optgroup>`
+          : ''
+      }</select>`
     : html`<p class="muted">${t('no_stock')}</p>`
 }`,
       )

@@ -25,6 +25,13 @@ before(async () => {
     ],
   });
   assert.equal(product.statusCode, 201, product.body);
+  const similar = await call('POST', '/api/v1/products', {
+    externalId: 'SAIA',
+    title: 'Saia midi',
+    category: 'dresses',
+    variants: [{ externalId: 'S-M', sku: 'S-M', title: 'M', size: 'M', price: 17900, inventory: 2 }],
+  });
+  assert.equal(similar.statusCode, 201, similar.body);
   variants = Object.fromEntries(
     product.json().variants.map((v: { sku: string; id: string }) => [v.sku, v.id]),
   );
@@ -125,6 +132,10 @@ describe('the returns portal', () => {
       preview.body,
       new RegExp(`<option value="${variants['V-M']}">M</option>`),
       'the other size in stock',
+    );
+    assert.match(
+      preview.body,
+      /<optgroup label="Itens parecidos"><option value="[^"]+">Saia midi — M<\/option>/,
     );
     assert.match(preview.body, /enctype="multipart\/form-data"/);
 
