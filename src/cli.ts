@@ -154,6 +154,10 @@ merchants
   .option('--logo-url <url>')
   .option('--shopify-domain <domain>', 'your-shop.myshopify.com')
   .option('--shopify-secret <secret>', 'the secret Shopify signs webhooks with')
+  .option(
+    '--shopify-admin-token <token>',
+    'an Admin API access token for the shop (with --shopify-domain): refunds for returns are made in Shopify too',
+  )
   .option('--woocommerce-url <url>', 'the site URL WooCommerce sends as X-WC-Webhook-Source')
   .option('--woocommerce-secret <secret>', 'the WooCommerce webhook secret')
   .option('--easypost-secret <secret>', 'the EasyPost webhook secret (tracking updates)')
@@ -165,8 +169,11 @@ merchants
       fail('--shopify-domain and --shopify-secret go together.');
     if (Boolean(o.woocommerceUrl) !== Boolean(o.woocommerceSecret))
       fail('--woocommerce-url and --woocommerce-secret go together.');
+    if (o.shopifyAdminToken && !o.shopifyDomain) fail('--shopify-admin-token needs --shopify-domain.');
     if (o.shopifyDomain)
       integrations.push({ kind: 'shopify' as const, externalRef: o.shopifyDomain, secret: o.shopifySecret });
+    if (o.shopifyAdminToken)
+      integrations.push({ kind: 'shopify_admin', externalRef: o.shopifyDomain, secret: o.shopifyAdminToken });
     if (o.woocommerceUrl)
       integrations.push({
         kind: 'woocommerce' as const,

@@ -55,6 +55,8 @@ const configSchema = z.object({
   ALLOW_PRIVATE_WEBHOOK_TARGETS: booleanFromEnv.default(false),
   EASYPOST_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.easypost.com'),
   EASYPOST_API_KEY: z.string().optional(),
+  // Unset: Shopify Admin API calls go to https://{shop domain}, and only *.myshopify.com domains are called.
+  SHOPIFY_API_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRACKING_POLL_HOURS: z.coerce.number().min(0.1).max(168).default(6),
   TRACK_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   TRUST_PROXY: booleanFromEnv.default(false),

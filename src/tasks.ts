@@ -1,3 +1,4 @@
+import { shopifyRefundTasks } from './integrations/shopify/refunds/jobs.ts';
 import type { TaskDefinition } from './jobs/task.ts';
 import { creditTasks } from './modules/credit/jobs.ts';
 import { customerTasks } from './modules/customers/index.ts';
@@ -14,6 +15,7 @@ export const allTasks: TaskDefinition[] = [
   ...webhookTasks,
   ...trackingTasks,
   ...creditTasks,
+  ...shopifyRefundTasks,
 ];
 
 /** Recurring tasks: cron pattern and task name. */

@@ -47,7 +47,7 @@ export interface PostalAddress {
 
 export interface MerchantIntegrationsTable {
   merchant_id: string;
-  kind: 'shopify' | 'woocommerce' | 'easypost' | 'aftership';
+  kind: 'shopify' | 'woocommerce' | 'easypost' | 'aftership' | 'shopify_admin';
   external_ref: string;
   secret_sealed: string;
   created_at: DefaultTimestamp;
@@ -556,6 +556,19 @@ export interface ReturnLinesTable {
   inspection_note: string | null;
 }
 
+/** A return's refund as pushed to the commerce platform (Shopify), so it happens there once. */
+export interface PlatformRefundsTable {
+  merchant_id: string;
+  return_id: string;
+  platform: ColumnType<string, string | undefined, string>;
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | 'succeeded' | 'failed' | undefined>;
+  platform_refund_id: string | null;
+  error: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface ReturnPhotosTable {
   merchant_id: string;
   id: string;
@@ -673,6 +686,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   returns: ReturnsTable;
   return_lines: ReturnLinesTable;
+  platform_refunds: PlatformRefundsTable;
   return_photos: ReturnPhotosTable;
   return_transitions: ReturnTransitionsTable;
   credit_accounts: CreditAccountsTable;

@@ -8,6 +8,8 @@ export const SUBSCRIPTIONS: Readonly<Record<string, readonly string[]>> = {
   'order.placed': ['customers.refresh-stats'],
   'order.cancelled': ['customers.refresh-stats'],
   'order.refunded': ['customers.refresh-stats'],
+  // Money back for a return of a Shopify order is refunded in Shopify too (when the Admin API is connected).
+  'return.resolved': ['shopify.refund'],
 };
 
 export function subscribersOf(type: string): string[] {

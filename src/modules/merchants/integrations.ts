@@ -4,22 +4,24 @@ import { ConflictError } from '../../lib/errors.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findIntegrationByRef, upsertIntegration } from './repo.ts';
 
-export type IntegrationKind = 'shopify' | 'woocommerce' | 'easypost' | 'aftership';
+export type IntegrationKind = 'shopify' | 'woocommerce' | 'easypost' | 'aftership' | 'shopify_admin';
 
 export interface IntegrationInput {
   kind: IntegrationKind;
   /**
    * The shop domain (Shopify) or the site URL (WooCommerce) that webhooks identify themselves with; for a
    * carrier tracking provider (EasyPost, AfterShip) the merchant's slug, which its webhook URL carries.
+   * For `shopify_admin` (Shopify's Admin API, used to push refunds back) the shop domain again.
    */
   externalRef: string;
-  /** The secret the platform signs webhooks with. */
+  /** The secret the platform signs webhooks with; for `shopify_admin` the Admin API access token. */
   secret: string;
 }
 
 export function normalizeIntegrationRef(kind: IntegrationKind, ref: string): string {
   const trimmed = ref.trim().toLowerCase();
-  if (kind === 'shopify') return trimmed.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (kind === 'shopify' || kind === 'shopify_admin')
+    return trimmed.replace(/^https?:\/\//, '').replace(/\/+$/, '');
   return trimmed.replace(/\/+$/, '');
 }
 
@@ -69,4 +71,23 @@ export async function findIntegration(opts: {
     : null;
   integrationCache.set(key, value);
   return value;
+}
+
+/**
+ * A merchant's own connection of one kind, secret unsealed (for calls we make to the platform, such as
+ * Shopify's Admin API), or null when the merchant has not connected it. Not cached: jobs call it rarely.
+ */
+export async function findMerchantIntegration(opts: {
+  db: DbOrTx;
+  secretKey: string;
+  merchantId: string;
+  kind: IntegrationKind;
+}): Promise<{ externalRef: string; secret: string } | null> {
+  const row = await opts.db
+    .selectFrom('merchant_integrations')
+    .select(['external_ref', 'secret_sealed'])
+    .where('merchant_id', '=', opts.merchantId)
+    .where('kind', '=', opts.kind)
+    .executeTakeFirst();
+  return row ? { externalRef: row.external_ref, secret: unseal(row.secret_sealed, opts.secretKey) } : null;
 }
