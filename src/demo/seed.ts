@@ -3,7 +3,7 @@ import { type Db, withTransaction } from '../db/pool.ts';
 import { upsertProduct } from '../modules/catalog/index.ts';
 import { enablePreset } from '../modules/journeys/manage.ts';
 import { createMerchant, listMerchants } from '../modules/merchants/index.ts';
-import { link } from '../modules/messages/links.ts';
+import { link, returnsPortalLink } from '../modules/messages/links.ts';
 import { markOrderPaid, orderDataFromApi, upsertOrder } from '../modules/orders/index.ts';
 import { upsertShipment } from '../modules/shipments/index.ts';
 import { DEMO_CUSTOMERS, DEMO_MERCHANT, DEMO_PRODUCTS } from './content.ts';
@@ -100,7 +100,13 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
     await markOrderPaid({ db: opts.db, merchantId, orderId, paidAt: new Date(placedAt.getTime() + 600_000) });
     if (c.stage === 'paid') continue;
     if (c.stage === 'shipped') links.tracking ??= pageLink(orderId);
-    if (c.stage === 'delivered') links.returns ??= pageLink(orderId).replace('/t/', '/returns/o/');
+    if (c.stage === 'delivered')
+      links.returns ??= returnsPortalLink(
+        opts.config.PUBLIC_URL,
+        opts.config.SECRET_KEY,
+        merchantId,
+        orderId,
+      );
     await withTransaction(opts.db, (tx) =>
       upsertShipment({
         tx,

@@ -6,7 +6,7 @@ import { formatMoney } from '../../lib/money.ts';
 import type { OrderLineRow, OrderRow } from '../orders/index.ts';
 import type { MessageContext, OrderContext, ReturnContext } from '../templates/context.ts';
 import { translate } from '../templates/translations.ts';
-import { link } from './links.ts';
+import { link, returnsPortalLink } from './links.ts';
 import { loadMessageFacts, type MessageFacts, type ReturnFacts } from './load-facts.ts';
 
 export interface ContextRequest {
@@ -82,7 +82,7 @@ export async function buildMessageContext(
       : null,
     links: {
       tracking: order ? signed({ k: 't', m: r.merchantId, o: order.id }) : null,
-      returns: order ? `${config.PUBLIC_URL}/returns` : null,
+      returns: order ? returnsPortalLink(config.PUBLIC_URL, config.SECRET_KEY, r.merchantId, order.id) : null,
       preferences: signed({ k: 'p', m: r.merchantId, c: customerRef }),
       unsubscribe: signed({
         k: 'u',

@@ -19,6 +19,16 @@ export function link(publicUrl: string, secretKey: string, payload: LinkPayload)
   return `${publicUrl}/${PATHS[payload.k]}/${signToken(payload, secretKey)}`;
 }
 
+/** The returns portal for an order: it takes the order's tracking token, so one token opens both pages. */
+export function returnsPortalLink(
+  publicUrl: string,
+  secretKey: string,
+  merchantId: string,
+  orderId: string,
+): string {
+  return `${publicUrl}/returns/o/${signToken({ k: 't', m: merchantId, o: orderId }, secretKey)}`;
+}
+
 export function readLink<K extends LinkPayload['k']>(
   token: string,
   secretKey: string,

@@ -156,5 +156,13 @@ describe('a Shopify fulfillment tracked by carrier webhooks, with the messages f
     }
     const mails = mailsTo(h.mailbox, order.email);
     assert.ok(mails.length >= 4, `the customer received the series (${mails.length} mails)`);
+    // The delivered mail's "return or exchange" link opens this order in the returns portal.
+    const portal = mails
+      .flatMap((m) => m.text.match(/https?:\/\/\S+\/returns\/o\/[\w.-]+/g) ?? [])
+      .map((u) => new URL(u).pathname);
+    assert.ok(portal.length > 0, 'the delivered mail links to the returns portal');
+    const page = await h.t.app.inject({ url: portal[0]! });
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(page.body, /name="pick\./, 'the delivered order can be returned there');
   });
 });
