@@ -2,12 +2,18 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../db/pool.ts';
 import type { OrderLineRow, OrderRow } from '../orders/index.ts';
 import type { ReturnOrder } from './policy/evaluate.ts';
-import { quantitiesInReturns } from './repo.ts';
+
+interface FactsRow {
+  products: Array<{ id: string; category: string | null; tags: string[] }>;
+  returned: Record<string, number>;
+  shipped: { fulfilledAt: string | null; deliveredAt: string | null; open: number } | null;
+}
 
 /**
  * The order as the policy sees it: each line's price as paid (after its discount), its product's category
  * and tags, units already in a live return, and when the order was fulfilled and delivered (the window
  * counts from delivery, or fulfilment without a delivery scan). An order tagged `gift` is a gift order.
+ * One statement: the portal runs this on every page.
  */
 export async function loadReturnOrder(opts: {
   db: DbOrTx;
@@ -17,29 +23,30 @@ export async function loadReturnOrder(opts: {
   const { db, order, lines } = opts;
   const merchantId = order.merchant_id;
   const productIds = [...new Set(lines.map((l) => l.product_id).filter((id): id is string => id !== null))];
-  const [products, returned, shipped] = await Promise.all([
-    productIds.length > 0
-      ? db
-          .selectFrom('products')
-          .select(['id', 'category', 'tags'])
-          .where('merchant_id', '=', merchantId)
-          .where('id', 'in', productIds)
-          .execute()
-      : [],
-    quantitiesInReturns(db, merchantId, order.id),
-    db
-      .selectFrom('shipments')
-      .select([
-        sql<Date | null>`min(shipped_at)`.as('fulfilledAt'),
-        sql<Date | null>`max(delivered_at)`.as('deliveredAt'),
-        sql<number>`count(*) FILTER (WHERE status <> 'delivered' AND status <> 'cancelled')::int`.as('open'),
-      ])
-      .where('merchant_id', '=', merchantId)
-      .where('order_id', '=', order.id)
-      .where('status', '<>', 'cancelled')
-      .executeTakeFirst(),
-  ]);
-  const productById = new Map(products.map((p) => [p.id, p]));
+  const { rows } = await sql<FactsRow>`
+    SELECT
+      (SELECT coalesce(json_agg(json_build_object('id', p.id, 'category', p.category, 'tags', p.tags)), '[]')
+       FROM products p
+       WHERE p.merchant_id = ${merchantId} AND p.id = ANY(${productIds}::text[])) AS products,
+      -- Units in returns that are still alive: a rejected or cancelled return gives its units back.
+      (SELECT coalesce(json_object_agg(x.order_line_id, x.quantity), '{}')
+       FROM (SELECT l.order_line_id, sum(l.quantity)::int AS quantity
+             FROM return_lines l
+             JOIN returns r ON r.merchant_id = l.merchant_id AND r.id = l.return_id
+             WHERE r.merchant_id = ${merchantId} AND r.order_id = ${order.id}
+               AND r.status NOT IN ('rejected', 'cancelled')
+             GROUP BY l.order_line_id) x) AS returned,
+      (SELECT json_build_object(
+                'fulfilledAt', min(s.shipped_at),
+                'deliveredAt', max(s.delivered_at),
+                'open', count(*) FILTER (WHERE s.status <> 'delivered'))
+       FROM shipments s
+       WHERE s.merchant_id = ${merchantId} AND s.order_id = ${order.id} AND s.status <> 'cancelled') AS shipped`.execute(
+    db,
+  );
+  const facts = rows[0]!;
+  const productById = new Map(facts.products.map((p) => [p.id, p]));
+  const shipped = facts.shipped;
   const country = order.shipping_address?.country ?? order.billing_address?.country ?? 'US';
   return {
     placedAt: order.placed_at,
@@ -59,12 +66,12 @@ export async function loadReturnOrder(opts: {
           Math.floor((l.unit_price_minor * l.quantity - l.discount_minor) / l.quantity),
         ),
         quantity: l.quantity,
-        quantityReturned: returned.get(l.id) ?? 0,
+        quantityReturned: facts.returned[l.id] ?? 0,
       };
     }),
     // Delivered only when every parcel is: a split order's window starts with its last parcel.
-    deliveredAt: shipped && shipped.open === 0 ? shipped.deliveredAt : null,
-    fulfilledAt: shipped?.fulfilledAt ?? null,
+    deliveredAt: shipped && shipped.open === 0 && shipped.deliveredAt ? new Date(shipped.deliveredAt) : null,
+    fulfilledAt: shipped?.fulfilledAt ? new Date(shipped.fulfilledAt) : null,
     shippingCountry: country,
   };
 }

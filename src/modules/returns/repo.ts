@@ -74,29 +74,6 @@ export async function listReturnLines(
     .execute();
 }
 
-/**
- * Units of each order line already in a return that is still alive (anything but rejected or cancelled):
- * what a new request may not ask for again.
- */
-export async function quantitiesInReturns(
-  db: DbOrTx,
-  merchantId: string,
-  orderId: string,
-): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('return_lines as l')
-    .innerJoin('returns as r', (j) =>
-      j.onRef('r.merchant_id', '=', 'l.merchant_id').onRef('r.id', '=', 'l.return_id'),
-    )
-    .select(['l.order_line_id', sql<number>`sum(l.quantity)::int`.as('quantity')])
-    .where('r.merchant_id', '=', merchantId)
-    .where('r.order_id', '=', orderId)
-    .where('r.status', 'not in', ['rejected', 'cancelled'])
-    .groupBy('l.order_line_id')
-    .execute();
-  return new Map(rows.map((r) => [r.order_line_id, r.quantity]));
-}
-
 /** Returns this customer started in the last `days` days (the abuse limit counts them). */
 export async function countRecentReturns(
   db: DbOrTx,

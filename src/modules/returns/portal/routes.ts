@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../../../db/pool.ts';
 import type { AppDeps } from '../../../http/deps.ts';
 import { sendPublicHtml } from '../../../http/page.ts';
 import { now } from '../../../lib/clock.ts';
 import { AppError } from '../../../lib/errors.ts';
 import { type Locale, localeFromAcceptLanguage, matchLocale } from '../../../lib/i18n.ts';
+import { TtlCache } from '../../../lib/ttl-cache.ts';
 import { findMerchant, type MerchantRow } from '../../merchants/index.ts';
 import { link, readLink } from '../../messages/links.ts';
 import { findOrder, listLines, type OrderLineRow, type OrderRow } from '../../orders/index.ts';
@@ -18,7 +20,7 @@ import { loadReturnLabel } from '../label-routes.ts';
 import { loadReturnOrder } from '../load-return-facts.ts';
 import { checkPhotos, MAX_PHOTO_BYTES, MAX_PHOTOS, type Photo } from '../photos.ts';
 import { evaluateReturn, type ReturnEvaluation } from '../policy/evaluate.ts';
-import { returnPolicy } from '../policy/schema.ts';
+import { type ReturnPolicy, returnPolicy } from '../policy/schema.ts';
 import { findReturn, listReturnLines, listReturns, listTransitions } from '../repo.ts';
 import { RESOLUTIONS, type Resolution } from '../status.ts';
 import { exchangeAlternatives } from './alternatives.ts';
@@ -39,6 +41,7 @@ import { explainIn, portalText } from './text.ts';
 export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const key = deps.config.SECRET_KEY;
   const db = deps.db;
+  const merchants = merchantCache(db);
   const resolveMerchant = createMerchantResolver(db, new URL(deps.config.PUBLIC_URL).hostname);
 
   interface Loaded {
@@ -51,9 +54,11 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
   const load = async (request: FastifyRequest, token: string): Promise<Loaded | null> => {
     const payload = readLink(token, key, 't');
     if (!payload) return null;
-    const [merchant, order] = await Promise.all([
-      findMerchant(db, payload.m),
+    // One round trip: the lines are asked for with the order, the merchant usually comes from the cache.
+    const [merchant, order, lines] = await Promise.all([
+      merchants.find(payload.m),
       findOrder(db, payload.m, payload.o),
+      listLines(db, payload.m, [payload.o]),
     ]);
     if (!merchant || !order) return null;
     const locale =
@@ -62,7 +67,6 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
       localeFromAcceptLanguage(request.headers['accept-language']) ??
       matchLocale(merchant.locale) ??
       'en';
-    const lines = await listLines(db, merchant.id, [order.id]);
     return {
       merchant,
       order,
@@ -72,7 +76,7 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
         locale,
         shop: merchant.name,
         currency: order.currency,
-        policy: returnPolicy(merchant.settings),
+        policy: merchants.policy(merchant),
         base: `/returns/o/${token}`,
       },
     };
@@ -182,7 +186,10 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
   });
 
   const choose = async (l: Loaded, error: string | null) => {
-    const facts = await loadReturnOrder({ db, order: l.order, lines: l.lines });
+    const [facts, returns] = await Promise.all([
+      loadReturnOrder({ db, order: l.order, lines: l.lines }),
+      listReturns(db, l.merchant.id, { orderId: l.order.id, limit: 50 }),
+    ]);
     const lines = l.lines.map((line) => {
       const fact = facts.lines.find((f) => f.lineId === line.id)!;
       const remaining = line.quantity - fact.quantityReturned;
@@ -202,7 +209,6 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
       const why = ev.reasons.filter((d) => d.outcome === 'rejected').map((d) => explainIn(l.locale, d));
       return { line, remaining, eligible: ev.eligible && remaining > 0, deadline: ev.deadline, why };
     });
-    const returns = await listReturns(db, l.merchant.id, { orderId: l.order.id, limit: 50 });
     const statusLinks = new Map(
       returns.map((r) => [r.id, `${link('', key, { k: 'r', m: r.merchant_id, r: r.id })}?lang=${l.locale}`]),
     );
@@ -466,6 +472,33 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
 
 /** The customer prints the label once the return is approved, until the parcel is on its way. */
 const LABEL_STATUSES = new Set(['approved', 'label_issued']);
+
+/**
+ * Merchants and their parsed return policy, kept for half a minute: every portal page needs both, and a
+ * brand or policy change showing up 30 s later is fine. Keyed by updated_at, so a change is parsed once.
+ */
+function merchantCache(db: Db) {
+  const rows = new TtlCache<string, MerchantRow | null>(30_000, 1_000);
+  const policies = new TtlCache<string, ReturnPolicy>(30_000, 1_000);
+  return {
+    async find(id: string): Promise<MerchantRow | undefined> {
+      const hit = rows.get(id);
+      if (hit !== undefined) return hit ?? undefined;
+      const row = (await findMerchant(db, id)) ?? null;
+      rows.set(id, row);
+      return row ?? undefined;
+    },
+    policy(merchant: MerchantRow): ReturnPolicy {
+      const key = `${merchant.id}@${merchant.updated_at.getTime()}`;
+      let policy = policies.get(key);
+      if (!policy) {
+        policy = returnPolicy(merchant.settings);
+        policies.set(key, policy);
+      }
+      return policy;
+    },
+  };
+}
 
 function pickLocale(request: FastifyRequest, merchant: MerchantRow | undefined): Locale {
   return (
