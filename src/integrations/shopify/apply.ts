@@ -19,6 +19,7 @@ import {
   shopifyOrder,
   shopifyRefund,
 } from './payloads.ts';
+import { isReturnRefundInShopify } from './refunds/repo.ts';
 
 export const SOURCE = 'shopify';
 
@@ -136,6 +137,25 @@ async function shipFromFulfillment(
   }
 }
 
+/**
+ * A refund we pushed to Shopify for a return: known by the id Shopify gave it, or (when its webhook beats
+ * our own bookkeeping) by the note we sent, "Return R…", naming a return of this order that refunded money.
+ */
+async function isOurReturnRefund(ctx: Ctx, orderId: string, r: ShopifyRefund): Promise<boolean> {
+  if (await isReturnRefundInShopify(ctx.tx, ctx.merchantId, String(r.id))) return true;
+  const number = /^Return (R[0-9A-Z]{8})$/.exec(r.note ?? '')?.[1];
+  if (!number) return false;
+  const ret = await ctx.tx
+    .selectFrom('returns')
+    .select('id')
+    .where('merchant_id', '=', ctx.merchantId)
+    .where('order_id', '=', orderId)
+    .where('number', '=', number)
+    .where('refunded_minor', '>', 0)
+    .executeTakeFirst();
+  return ret !== undefined;
+}
+
 async function refundFrom(
   ctx: Ctx,
   orderId: string,
@@ -143,6 +163,11 @@ async function refundFrom(
   currency: string,
   notes: string[],
 ): Promise<boolean> {
+  if (await isOurReturnRefund(ctx, orderId, r)) {
+    // The money was already recorded when the return resolved; Shopify is telling us about our own refund.
+    notes.push(`refund ${r.id}: made by Afterglow for a return`);
+    return false;
+  }
   const amount = shopifyRefundAmount(r, currency.toUpperCase());
   if (amount === 0) {
     notes.push(`refund ${r.id}: no money returned`);

@@ -260,6 +260,33 @@ describe('refunds for returns of Shopify orders are made in Shopify', { skip }, 
     await runRefundJob(ret.id);
     assert.equal(shopifyFake.posts.length, 1, 'a re-run job refunds nothing more');
 
+    // Shopify then tells us about the refund we made: it is not counted a second time.
+    const before = (await call('GET', `/api/v1/orders/${orderId}`)).json().totals.refunded;
+    assert.equal(before, ret.refundedMinor);
+    const made = shopifyFake.refunds[0]!;
+    await webhook(
+      'refunds/create',
+      {
+        id: made.id,
+        order_id: fixture.id,
+        note: `Return ${ret.number}`,
+        created_at: new Date().toISOString(),
+        processed_at: new Date().toISOString(),
+        refund_line_items: [],
+        transactions: [
+          {
+            id: 9_000_001,
+            kind: 'refund',
+            status: 'success',
+            amount: (ret.refundedMinor / 100).toFixed(2),
+            currency: 'USD',
+          },
+        ],
+      },
+      'wh-our-refund',
+    );
+    assert.equal((await call('GET', `/api/v1/orders/${orderId}`)).json().totals.refunded, before);
+
     // A refund Shopify made whose answer never got recorded is found by its note, not made again.
     await t.database.db
       .updateTable('platform_refunds')
