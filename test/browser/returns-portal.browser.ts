@@ -1,19 +1,17 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { translate } from '../../src/modules/templates/translations.ts';
 import { createTestApp, createTestMerchant, type TestApp } from '../helpers.ts';
+import { ARTIFACTS, launchPhone } from './phone.ts';
 
 /**
  * A shopper returns and exchanges in the portal on a phone, in Debian's Chromium, without JavaScript on
  * the page: find the order, choose the item and the reason, read what the policy allows, pick an exchange
  * for another size or a refund, and land on the return's status page. In Brazilian Portuguese and Swedish.
  */
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let t: TestApp;
 let base: string;
@@ -23,7 +21,6 @@ let shop: Awaited<ReturnType<typeof createTestMerchant>>;
 let slug: string;
 
 before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
   t = await createTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
@@ -58,17 +55,7 @@ before(async () => {
     },
   });
   assert.equal(product.statusCode, 201, product.body);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
-  phone = await browser.newContext({
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    javaScriptEnabled: false,
-  });
+  ({ browser, phone } = await launchPhone({ javaScriptEnabled: false }));
 });
 
 after(async () => {

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { connectIntegration } from '../../src/modules/merchants/index.ts';
 import { translate } from '../../src/modules/templates/translations.ts';
 import { createTestMerchant } from '../helpers.ts';
@@ -18,6 +17,7 @@ import {
   pathOf,
 } from '../messaging-fixtures.ts';
 import { hasSharedData, readSharedJson, SKIP_NO_SHARED_DATA } from '../shared-data.ts';
+import { ARTIFACTS, launchPhone } from './phone.ts';
 
 /**
  * The issue's "done when", end to end in Chromium: a Shopify order and fulfillment (real fixtures, signed
@@ -26,8 +26,6 @@ import { hasSharedData, readSharedJson, SKIP_NO_SHARED_DATA } from '../shared-da
  * customer actually received opens, on a phone, a page whose headline is that step's status in the
  * shop's languages. Nothing is fetched from another host; screenshots go to test/browser/artifacts/.
  */
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESOURCES = ['shopify_fixtures', 'rest_resource_fixtures'] as const;
 const skip = hasSharedData(...RESOURCES) ? false : SKIP_NO_SHARED_DATA;
 const SHOP_NAME = 'Trail Gear';
@@ -50,7 +48,6 @@ let slug: string;
 
 before(async () => {
   if (skip) return;
-  await mkdir(ARTIFACTS, { recursive: true });
   h = await createHarness();
   await h.t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(h.t.app.server.address() as { port: number }).port}`;
@@ -64,18 +61,7 @@ before(async () => {
     externalRef: slug,
     secret: AFTERSHIP_SECRET,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
-  phone = await browser.newContext({
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-  });
-  // tsx compiles page.evaluate callbacks with esbuild's keepNames (a Node-only __name helper).
-  await phone.addInitScript('window.__name = (f) => f;');
+  ({ browser, phone } = await launchPhone());
 });
 
 after(async () => {

@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { link } from '../../src/modules/messages/links.ts';
 import { translate } from '../../src/modules/templates/translations.ts';
 import { createTestApp, createTestMerchant, type TestApp } from '../helpers.ts';
+import { ARTIFACTS, launchPhone } from './phone.ts';
 
 /**
  * The tracking page as a shopper sees it on a phone: every state of a delivery, in the shop's languages,
@@ -14,8 +14,6 @@ import { createTestApp, createTestMerchant, type TestApp } from '../helpers.ts';
  * that the page fits a 375 px screen, and that brand colours keep WCAG AA contrast; a screenshot of each is
  * saved in test/browser/artifacts/ for a human to look at.
  */
-const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let t: TestApp;
 let base: string;
@@ -25,7 +23,6 @@ let shop: Awaited<ReturnType<typeof createTestMerchant>>;
 let slug: string;
 
 before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
   t = await createTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address() as { port: number };
@@ -47,20 +44,7 @@ before(async () => {
     .where('id', '=', shop.id)
     .executeTakeFirstOrThrow();
   slug = row.slug;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
-  phone = await browser.newContext({
-    viewport: { width: 375, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    timezoneId: 'America/New_York',
-  });
-  // tsx compiles the page.evaluate callbacks below with esbuild's keepNames, which calls a __name helper
-  // that only exists in Node; give the page a no-op one.
-  await phone.addInitScript('window.__name = (f) => f;');
+  ({ browser, phone } = await launchPhone({ timezoneId: 'America/New_York' }));
 });
 
 after(async () => {

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { DbOrTx } from '../../db/pool.ts';
+import { type Db, type DbOrTx, withTransaction } from '../../db/pool.ts';
 import type { ReturnsTable } from '../../db/schema.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { appendEvents, type EventType } from '../events/index.ts';
@@ -71,4 +71,21 @@ export async function recordStep(opts: {
       },
     },
   ]);
+}
+
+/** One step as its own unit of work: lock the return, move it, in one transaction. */
+export async function stepReturn(opts: {
+  db: Db;
+  merchantId: string;
+  returnId: string;
+  to: ReturnStatus;
+  actor: Actor;
+  note?: string | null;
+  changes?: Updateable<ReturnsTable>;
+  payload?: Record<string, unknown>;
+}): Promise<ReturnRow> {
+  const { db, merchantId, returnId, ...move } = opts;
+  return withTransaction(db, async (tx) =>
+    moveReturn({ tx, ret: await lockReturn(tx, merchantId, returnId), ...move }),
+  );
 }

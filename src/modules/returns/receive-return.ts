@@ -1,6 +1,6 @@
 import { type Db, withTransaction } from '../../db/pool.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
-import { type Actor, lockReturn, moveReturn } from './move-return.ts';
+import { type Actor, lockReturn, moveReturn, stepReturn } from './move-return.ts';
 import { listReturnLines, type ReturnRow, updateReturnLine } from './repo.ts';
 import type { Inspection } from './status.ts';
 
@@ -13,16 +13,15 @@ export async function issueReturnLabel(opts: {
   trackingNumber: string;
   actor?: Actor;
 }): Promise<ReturnRow> {
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({
-      tx,
-      ret,
-      to: 'label_issued',
-      actor: opts.actor ?? 'staff',
-      changes: { return_carrier: opts.carrier, return_tracking: opts.trackingNumber },
-      payload: { carrier: opts.carrier, trackingNumber: opts.trackingNumber },
-    });
+  const { db, merchantId, returnId, carrier, trackingNumber } = opts;
+  return stepReturn({
+    db,
+    merchantId,
+    returnId,
+    to: 'label_issued',
+    actor: opts.actor ?? 'staff',
+    changes: { return_carrier: carrier, return_tracking: trackingNumber },
+    payload: { carrier, trackingNumber },
   });
 }
 
@@ -32,10 +31,7 @@ export async function markReturnInTransit(opts: {
   returnId: string;
   actor?: Actor;
 }): Promise<ReturnRow> {
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({ tx, ret, to: 'in_transit', actor: opts.actor ?? 'system' });
-  });
+  return stepReturn({ ...opts, to: 'in_transit', actor: opts.actor ?? 'system' });
 }
 
 /** The parcel is at the warehouse. */
@@ -46,16 +42,11 @@ export async function receiveReturn(opts: {
   actor?: Actor;
   note?: string | null;
 }): Promise<ReturnRow> {
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({
-      tx,
-      ret,
-      to: 'received',
-      actor: opts.actor ?? 'staff',
-      note: opts.note,
-      changes: { received_at: new Date() },
-    });
+  return stepReturn({
+    ...opts,
+    to: 'received',
+    actor: opts.actor ?? 'staff',
+    changes: { received_at: new Date() },
   });
 }
 

@@ -1,7 +1,7 @@
 import { type Db, withTransaction } from '../../db/pool.ts';
 import { ValidationError } from '../../lib/errors.ts';
 import { afterApproval } from './create-return.ts';
-import { type Actor, lockReturn, moveReturn } from './move-return.ts';
+import { type Actor, lockReturn, moveReturn, stepReturn } from './move-return.ts';
 import type { ReturnRow } from './repo.ts';
 
 /**
@@ -43,16 +43,11 @@ export async function rejectReturn(opts: {
       'note_required',
     );
   }
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({
-      tx,
-      ret,
-      to: 'rejected',
-      actor: opts.actor ?? 'staff',
-      note: opts.note,
-      changes: { decided_at: new Date() },
-    });
+  return stepReturn({
+    ...opts,
+    to: 'rejected',
+    actor: opts.actor ?? 'staff',
+    changes: { decided_at: new Date() },
   });
 }
 
@@ -64,10 +59,7 @@ export async function cancelReturn(opts: {
   actor?: Actor;
   note?: string | null;
 }): Promise<ReturnRow> {
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({ tx, ret, to: 'cancelled', actor: opts.actor ?? 'staff', note: opts.note });
-  });
+  return stepReturn({ ...opts, to: 'cancelled', actor: opts.actor ?? 'staff' });
 }
 
 /** Files a resolved or rejected return away: nothing more will happen to it. */
@@ -78,8 +70,5 @@ export async function closeReturn(opts: {
   actor?: Actor;
   note?: string | null;
 }): Promise<ReturnRow> {
-  return withTransaction(opts.db, async (tx) => {
-    const ret = await lockReturn(tx, opts.merchantId, opts.returnId);
-    return moveReturn({ tx, ret, to: 'closed', actor: opts.actor ?? 'staff', note: opts.note });
-  });
+  return stepReturn({ ...opts, to: 'closed', actor: opts.actor ?? 'staff' });
 }

@@ -13,7 +13,8 @@ import { link, readLink } from '../../messages/links.ts';
 import { findOrder, listLines, type OrderLineRow, type OrderRow } from '../../orders/index.ts';
 import { renderReturnLabel } from '../../printouts/index.ts';
 import { createMerchantResolver } from '../../tracking/page/merchant.ts';
-import { findOrderForLookup, type LookupProof } from '../../tracking/page/repo.ts';
+import { field, pickLocale, proofOf, shopOf } from '../../tracking/page/public-request.ts';
+import { findOrderForLookup } from '../../tracking/page/repo.ts';
 import { pageShell } from '../../tracking/page/shell.ts';
 import { createReturn } from '../create-return.ts';
 import { loadReturnLabel } from '../label-routes.ts';
@@ -27,7 +28,6 @@ import { exchangeAlternatives } from './alternatives.ts';
 import { lookupPage } from './lookup-page.ts';
 import { type ChosenLine, choosePage, type PortalContext, previewPage, statusPage } from './pages.ts';
 import { explainIn, portalText } from './text.ts';
-
 /**
  * The customer's returns portal, server-rendered in the merchant's brand and the customer's language:
  *  - GET/POST /returns: find the order by number and checkout email or postal code (rate-limited, one
@@ -153,13 +153,7 @@ export async function registerReturnsPortal(app: FastifyInstance, deps: AppDeps)
       const locale = pickLocale(request, merchant);
       if (!merchant) return notFound(reply);
       const number = field(request.body, 'number');
-      const proofText = field(request.body, 'proof');
-      const proof: LookupProof | null =
-        !proofText || proofText.length > 320
-          ? null
-          : proofText.includes('@')
-            ? { email: proofText }
-            : { postalCode: proofText };
+      const proof = proofOf(request.body);
       const found =
         number && number.length <= 100 && proof
           ? await findOrderForLookup(db, merchant.id, number, proof)
@@ -498,22 +492,4 @@ function merchantCache(db: Db) {
       return policy;
     },
   };
-}
-
-function pickLocale(request: FastifyRequest, merchant: MerchantRow | undefined): Locale {
-  return (
-    matchLocale((request.query as { lang?: string }).lang) ??
-    localeFromAcceptLanguage(request.headers['accept-language']) ??
-    matchLocale(merchant?.locale) ??
-    'en'
-  );
-}
-
-function field(body: unknown, name: string): string {
-  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
-}
-
-function shopOf(request: FastifyRequest): string | undefined {
-  return (request.query as { shop?: string }).shop ?? (field(request.body, 'shop') || undefined);
 }

@@ -10,9 +10,9 @@ import { translate } from '../../templates/translations.ts';
 import { lookupForm } from './lookup-form.ts';
 import { createMerchantResolver } from './merchant.ts';
 import { createPageRenderer } from './page-cache.ts';
-import { findOrderForLookup, type LookupProof, loadPageVersion } from './repo.ts';
+import { field, pickLocale, proofOf, shopOf } from './public-request.ts';
+import { findOrderForLookup, loadPageVersion } from './repo.ts';
 import { pageShell } from './shell.ts';
-
 /**
  * The customer's tracking page, public and branded:
  *  - GET /t/{token}: the page for one order, reached from a signed link in a message (or the lookup);
@@ -153,36 +153,6 @@ function wantsJson(request: FastifyRequest): boolean {
   if (q.format === 'json') return true;
   const accept = request.headers.accept ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
-}
-
-function pickLocale(request: FastifyRequest, merchant: MerchantRow | undefined): Locale {
-  return (
-    matchLocale((request.query as { lang?: string }).lang) ??
-    localeFromAcceptLanguage(request.headers['accept-language']) ??
-    matchLocale(merchant?.locale) ??
-    'en'
-  );
-}
-
-function field(body: unknown, name: string): string {
-  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
-}
-
-function shopOf(request: FastifyRequest): string | undefined {
-  return (request.query as { shop?: string }).shop ?? (field(request.body, 'shop') || undefined);
-}
-
-/** One field takes either: an '@' makes it an email, anything else is a postal code. JSON may name them. */
-function proofOf(body: unknown): LookupProof | null {
-  const email = field(body, 'email');
-  const postalCode = field(body, 'postalCode');
-  const either = field(body, 'proof');
-  if (email) return email.length <= 320 ? { email } : null;
-  if (postalCode) return postalCode.length <= 20 ? { postalCode } : null;
-  if (!either) return null;
-  if (either.includes('@')) return either.length <= 320 ? { email: either } : null;
-  return either.length <= 20 ? { postalCode: either } : null;
 }
 
 function sendForm(
