@@ -112,6 +112,10 @@ async function runPlatform(mode: { http: boolean; worker: boolean; demo: boolean
       console.log(`  Try: curl -H "Authorization: Bearer ${d.apiKey}" ${url}/api/v1/orders`);
       if (d.links.tracking) console.log(`  Tracking page of a parcel on its way: ${d.links.tracking}`);
       if (d.links.returns) console.log(`  Returns portal of a delivered order:  ${d.links.returns}`);
+      if (d.live && platform.mailbox)
+        console.log(
+          `  Watch ${url}/dev/mailbox: order ${d.live.number} (${d.live.locale}) goes from paid to delivered in the next minute.`,
+        );
       console.log(`  Lookup forms: ${url}/track and ${url}/returns\n`);
     } else {
       console.log(

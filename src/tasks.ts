@@ -1,3 +1,4 @@
+import { demoTasks } from './demo/walkthrough.ts';
 import { shopifyRefundTasks } from './integrations/shopify/refunds/jobs.ts';
 import type { TaskDefinition } from './jobs/task.ts';
 import { creditTasks } from './modules/credit/jobs.ts';
@@ -16,6 +17,7 @@ export const allTasks: TaskDefinition[] = [
   ...trackingTasks,
   ...creditTasks,
   ...shopifyRefundTasks,
+  ...demoTasks,
 ];
 
 /** Recurring tasks: cron pattern and task name. */

@@ -93,7 +93,8 @@ interface DemoCustomer {
   channel: 'web' | 'store' | 'app';
   campaign?: string;
   daysAgo: number;
-  stage: 'placed' | 'paid' | 'shipped' | 'delivered';
+  /** 'live': placed as the demo starts, then walked to delivered a step every few seconds (walkthrough.ts). */
+  stage: 'placed' | 'paid' | 'shipped' | 'delivered' | 'live';
   carrier: string;
   tracking: string;
   shippingMethod: string;
@@ -198,6 +199,31 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     items: [
       { product: 'wool-slippers', variant: 'WS-40', quantity: 1 },
       { product: 'stoneware-mug', variant: 'MUG-FOG', quantity: 1 },
+    ],
+  },
+  {
+    email: 'beatriz.souza@example.com',
+    firstName: 'Beatriz',
+    lastName: 'Souza',
+    locale: 'pt-BR',
+    marketing: true,
+    channel: 'web',
+    daysAgo: 0,
+    stage: 'live',
+    carrier: 'Correios',
+    tracking: 'OJ135792461BR',
+    shippingMethod: 'Correios PAC',
+    shippingPrice: 890,
+    address: {
+      name: 'Beatriz Souza',
+      line1: 'Avenida Beira-Mar, 455',
+      city: 'Florianópolis',
+      postalCode: '88015-000',
+      country: 'BR',
+    },
+    items: [
+      { product: 'stoneware-mug', variant: 'MUG-RUST', quantity: 2 },
+      { product: 'wool-slippers', variant: 'WS-38', quantity: 1, engraving: 'B.S.' },
     ],
   },
 ];

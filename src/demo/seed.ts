@@ -7,6 +7,7 @@ import { link, returnsPortalLink } from '../modules/messages/links.ts';
 import { markOrderPaid, orderDataFromApi, upsertOrder } from '../modules/orders/index.ts';
 import { upsertShipment } from '../modules/shipments/index.ts';
 import { DEMO_CUSTOMERS, DEMO_MERCHANT, DEMO_PRODUCTS } from './content.ts';
+import { scheduleWalkthroughStep } from './walkthrough.ts';
 
 export interface DemoResult {
   merchantId: string;
@@ -15,6 +16,8 @@ export interface DemoResult {
   orders: number;
   /** Public pages to open first: the tracking page of a parcel on its way, the returns portal of a delivered order. */
   links: { tracking: string | null; returns: string | null };
+  /** The order that walks from paid to delivered in the first minute (see walkthrough.ts). */
+  live: { number: string; locale: string } | null;
 }
 
 /**
@@ -33,6 +36,7 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
     await upsertProduct({ db: opts.db, merchantId, source: 'demo', input: product });
 
   let n = 0;
+  let live: DemoResult['live'] = null;
   const links: DemoResult['links'] = { tracking: null, returns: null };
   const pageLink = (orderId: string) =>
     link(opts.config.PUBLIC_URL, opts.config.SECRET_KEY, { k: 't', m: merchantId, o: orderId });
@@ -97,6 +101,19 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
       return r.orderId;
     });
     if (c.stage === 'placed') continue;
+    if (c.stage === 'live') {
+      await withTransaction(opts.db, (tx) =>
+        scheduleWalkthroughStep(tx, {
+          merchantId,
+          orderId,
+          carrier: c.carrier,
+          trackingNumber: c.tracking,
+          step: 0,
+        }),
+      );
+      live = { number: data.number, locale: c.locale };
+      continue;
+    }
     await markOrderPaid({ db: opts.db, merchantId, orderId, paidAt: new Date(placedAt.getTime() + 600_000) });
     if (c.stage === 'paid') continue;
     if (c.stage === 'shipped') links.tracking ??= pageLink(orderId);
@@ -148,7 +165,7 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
       );
     }
   }
-  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n, links };
+  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n, links, live };
 }
 
 function isoDay(from: Date, days: number): string {
