@@ -69,7 +69,7 @@ export async function dispatchEvent(opts: {
       merchantId,
       [orderId, customerId, returnId].filter((x): x is string => Boolean(x)),
     )) {
-      if (e.definition.exits.includes(event.type)) {
+      if ((e.definition.exits as string[]).includes(event.type)) {
         await saveEnrollment(tx, {
           ...e,
           context: e.context,

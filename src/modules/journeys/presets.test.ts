@@ -231,6 +231,41 @@ describe('five_step_expectations', () => {
       ['Thank you for your order #5-X', 'Payment received for order #5-X'],
     );
   });
+  test('opening a return ends the journey: no product survey for an order on its way back', async () => {
+    const s = await shop();
+    await enablePresetApi(h.t, s, 'five_step_expectations');
+    const t0 = new Date();
+    const o = await placeOrder(h.t, s, { number: '#5-R', email: 'five.return@example.com' });
+    await h.pump(t0);
+    await payOrder(h.t, s, o.id);
+    await h.pump(t0);
+    await shipOrder(h.t, s, o.id, 'R-1', 'in_transit');
+    await h.pump(t0);
+    await shipOrder(h.t, s, o.id, 'R-1', 'delivered');
+    await h.pump(t0);
+    assert.equal(mailsTo(h.mailbox, 'five.return@example.com').length, 4);
+
+    const view = (await api(h.t, s, 'GET', `/api/v1/orders/${o.id}`)).json();
+    const opened = await api(h.t, s, 'POST', '/api/v1/returns', {
+      orderId: o.id,
+      resolution: 'refund',
+      lines: [{ orderLineId: view.lines[0].id, quantity: 1, reason: 'damaged' }],
+    });
+    assert.equal(opened.statusCode, 201, opened.body);
+    await h.pump(add(t0, HOUR));
+    const [e] = (await enrollmentsOf(o.id)).filter((x) => x.status !== 'active' || x.exit_reason);
+    assert.equal(e?.status, 'exited');
+    assert.match(e?.exit_reason ?? '', /^return\.(requested|needs_review)$/);
+    await h.pump(add(t0, 30 * DAY));
+    assert.ok(
+      !mailsTo(h.mailbox, 'five.return@example.com').some((m) =>
+        /think|thought|achou/i.test(m.subject ?? ''),
+      ),
+      'no product survey',
+    );
+    const rows = await messagesOf(h.t, { orderId: o.id });
+    assert.ok(!rows.some((r) => r.template_key === 'product_survey'), 'no survey message row at all');
+  });
 });
 
 describe('four_transactional', () => {

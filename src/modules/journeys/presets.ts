@@ -1,3 +1,4 @@
+import type { EventType } from '../events/types.ts';
 import type { JourneyDefinition } from './schemas.ts';
 
 /**
@@ -19,7 +20,9 @@ export interface PresetParams {
   percentOff?: number;
 }
 
-const shipped = ['order.shipped', 'order.partially_shipped'];
+const shipped: EventType[] = ['order.shipped', 'order.partially_shipped'];
+/** A customer who cancels or opens a return hears no more about this order's happy path. */
+const RETURN_OR_CANCEL: EventType[] = ['order.cancelled', 'return.requested', 'return.needs_review'];
 const entered = (status: string) => [
   { field: 'return.history' as const, op: 'contains' as const, value: status },
 ];
@@ -47,7 +50,7 @@ export const PRESETS: readonly Preset[] = [
         { type: 'wait_quiet_hours' },
         { type: 'send', template: 'product_survey', channel: 'email' },
       ],
-      exits: ['order.cancelled', 'return.opened'],
+      exits: RETURN_OR_CANCEL,
     }),
   },
   {
@@ -87,7 +90,7 @@ export const PRESETS: readonly Preset[] = [
         { type: 'wait_quiet_hours' },
         { type: 'send', template: 'care_tips', channel: 'email' },
       ],
-      exits: ['order.cancelled', 'return.opened'],
+      exits: RETURN_OR_CANCEL,
     }),
   },
   {
@@ -104,7 +107,7 @@ export const PRESETS: readonly Preset[] = [
         { type: 'issue_voucher', percentOff: p.percentOff ?? 10, validDays: 60, prefix: 'THANKS' },
         { type: 'send', template: 'thank_you_voucher', channel: 'email' },
       ],
-      exits: ['order.cancelled', 'return.opened'],
+      exits: RETURN_OR_CANCEL,
     }),
   },
   {

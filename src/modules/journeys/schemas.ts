@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../events/types.ts';
 import { TEMPLATES } from '../templates/catalog.ts';
 
 /**
@@ -6,6 +7,10 @@ import { TEMPLATES } from '../templates/catalog.ts';
  * optional `when` conditions) and exits (events that end it early). Validated here; the API and presets
  * both go through this schema, and every save is a new version.
  */
+/** A domain event by name: a misspelt trigger, wait or exit would silently never fire, so it is refused. */
+const eventName = z.enum(EVENT_TYPES);
+const eventNames = z.union([eventName, z.array(eventName).min(1).max(10)]);
+
 const field = z.enum([
   'order.channel',
   'order.total',
@@ -51,7 +56,7 @@ export const stepSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('wait_for_event'),
-      event: z.union([z.string().min(3), z.array(z.string().min(3)).min(1).max(10)]),
+      event: eventNames,
       after: duration.optional().describe('A further delay after the event, e.g. 3 days after delivery.'),
       timeout: duration
         .optional()
@@ -107,14 +112,12 @@ export type Step = z.infer<typeof stepSchema>;
 
 export const journeyDefinitionSchema = z
   .object({
-    trigger: z
-      .object({ event: z.union([z.string().min(3), z.array(z.string().min(3)).min(1).max(10)]) })
-      .strict(),
+    trigger: z.object({ event: eventNames }).strict(),
     /** Who enters: per order (default), per customer (campaigns, win-back) or per return (RMA updates). */
     subject: z.enum(['order', 'customer', 'return']).default('order'),
     conditions: z.array(conditionSchema).max(20).default([]),
     steps: z.array(stepSchema).min(1).max(50),
-    exits: z.array(z.string().min(3)).max(20).default(['order.cancelled']),
+    exits: z.array(eventName).max(20).default(['order.cancelled']),
   })
   .strict();
 export type JourneyDefinition = z.infer<typeof journeyDefinitionSchema>;
