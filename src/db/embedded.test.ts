@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
@@ -87,5 +87,36 @@ describe('startEmbeddedPostgres', () => {
     assert.deepEqual(await query(third.url, 'SELECT note FROM kept'), [{ note: 'survives restarts' }]);
     await third.stop();
     started.pop();
+  });
+
+  // A clone in /root (mode 0700) as root: the postgres user cannot walk into it.
+  test('as root, a DATA_DIR the postgres user cannot reach still starts, with the cluster kept elsewhere', {
+    timeout: 180_000,
+    skip: userInfo().uid === 0 ? false : 'only root runs the server as another user',
+  }, async () => {
+    const closed = await mkdtemp(path.join(tmpdir(), 'afterglow-closed-'));
+    await chmod(closed, 0o700);
+    const dir = path.join(closed, 'project', '.afterglow');
+    let elsewhere: string | null = null;
+    try {
+      const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+      started.push(server);
+      assert.deepEqual(await query(server.url, 'SELECT 1 AS ok'), [{ ok: 1 }]);
+      const note = readFileSync(path.join(dir, 'pg-location'), 'utf8');
+      elsewhere = /kept in (\S+)\/pg\./.exec(note)?.[1] ?? null;
+      assert.ok(elsewhere?.startsWith('/var/lib/afterglow/'), note);
+      assert.ok(existsSync(path.join(elsewhere ?? '', 'pg', 'PG_VERSION')));
+      await server.stop();
+      started.pop();
+      // The same DATA_DIR finds the same cluster again.
+      const again = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+      started.push(again);
+      assert.equal(again.created, false);
+      await again.stop();
+      started.pop();
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+      if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });

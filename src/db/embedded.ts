@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os, { userInfo } from 'node:os';
 import path from 'node:path';
@@ -25,8 +25,11 @@ export async function startEmbeddedPostgres(opts: {
   /** Trade durability for speed: for throwaway test clusters only. */
   unsafeFast?: boolean;
 }): Promise<EmbeddedServer> {
-  const clusterDir = path.join(opts.dataDir, 'pg');
   await mkdir(opts.dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  const clusterDir = asRoot
+    ? await clusterDirForRoot(opts.dataDir, opts.logger)
+    : path.join(opts.dataDir, 'pg');
   const passwordFile = path.join(opts.dataDir, 'pg-password');
   let password: string;
   if (existsSync(passwordFile)) {
@@ -41,9 +44,6 @@ export async function startEmbeddedPostgres(opts: {
   const running = await runningPostmaster(clusterDir);
   if (running)
     return { url: url.replace(`:${opts.port}/`, `:${running.port}/`), created: false, stop: async () => {} };
-  const asRoot = userInfo().uid === 0;
-  // As root, the server runs as the `postgres` user, which must be able to reach the cluster directory.
-  if (asRoot) await chmod(opts.dataDir, 0o755);
   const created = !existsSync(path.join(clusterDir, 'PG_VERSION'));
   const ids = asRoot ? await postgresUser() : {};
   const binaries = asRoot ? await binariesReachableBy(await platformBinaries()) : await platformBinaries();
@@ -64,6 +64,42 @@ export async function startEmbeddedPostgres(opts: {
     created,
     stop: () => shutdown(child),
   };
+}
+
+/**
+ * As root the server runs as the `postgres` user, which must be able to walk down to the cluster. A clone
+ * under /root (mode 0700) is out of its reach, and opening up /root is not ours to do: then the cluster
+ * lives in /var/lib/afterglow/<hash of DATA_DIR>, the same place every time for the same DATA_DIR, and a
+ * note in DATA_DIR says where.
+ */
+async function clusterDirForRoot(dataDir: string, log?: Logger): Promise<string> {
+  const absolute = path.resolve(dataDir);
+  await chmod(absolute, 0o755);
+  if (othersCanEnter(path.dirname(absolute))) return path.join(absolute, 'pg');
+  const home = path.join(
+    '/var/lib/afterglow',
+    createHash('sha256').update(absolute).digest('hex').slice(0, 16),
+  );
+  await mkdir(home, { recursive: true });
+  await chmod('/var/lib/afterglow', 0o755);
+  await chmod(home, 0o755);
+  await writeFile(
+    path.join(absolute, 'pg-location'),
+    `The postgres user cannot enter ${absolute}, so the embedded cluster is kept in ${home}/pg.\n`,
+  );
+  log?.info(
+    { clusterDir: path.join(home, 'pg') },
+    "DATA_DIR is out of the postgres user's reach; cluster kept elsewhere",
+  );
+  return path.join(home, 'pg');
+}
+
+/** Whether every folder from / down to `dir` lets other users through (the execute bit for others). */
+function othersCanEnter(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
 }
 
 /**
