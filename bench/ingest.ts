@@ -6,12 +6,12 @@
  * 2. Bulk import of order lines (CSV) against a raw multi-row INSERT (and COPY) of the same rows.
  * Durable: PostgreSQL runs with fsync and synchronous_commit on.
  */
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { connectDatabase } from '../src/db/pool.ts';
+import { connectDatabase, type DatabaseHandle } from '../src/db/pool.ts';
 import { createMerchant } from '../src/modules/merchants/index.ts';
 import { importOrdersFile } from '../src/modules/orders/import/index.ts';
 import { benchDatabase, freePort } from './lib/database.ts';
@@ -26,6 +26,8 @@ const SHOP_SECRET = 'bench-webhook-secret';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 32;
 const IMPORT_LINES = Number(process.env.BENCH_IMPORT_LINES ?? 300_000);
+// BENCH_ONLY=import skips the webhook half (and saving a result file) to iterate on the import alone.
+const ONLY = process.env.BENCH_ONLY ?? '';
 
 function fmt(r: LoadResult) {
   return `${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}`;
@@ -41,6 +43,11 @@ export async function runBench() {
       input: { name: 'Bench Shop', locale: 'en', currency: 'USD', timezone: 'UTC' },
       integrations: [{ kind: 'shopify', externalRef: SHOP, secret: SHOP_SECRET }],
     });
+
+    if (ONLY === 'import') {
+      await benchImport(database.url, handle, merchant.id);
+      return;
+    }
 
     // --- 1. webhooks ---------------------------------------------------------------------------
     const orders = shopifyOrderFactory({ secret: SHOP_SECRET, customers: 5000, prefix: 'B' });
@@ -151,21 +158,7 @@ export async function runBench() {
     );
 
     // --- 2. bulk import ------------------------------------------------------------------------
-    const csvFile = path.join(tmpdir(), `afterglow-bench-${Date.now()}.csv`);
-    await writeFile(csvFile, syntheticCsv(IMPORT_LINES));
-    const imported = await importOrdersFile({
-      db: handle.db,
-      merchantId: merchant.id,
-      file: csvFile,
-      batchSize: 1000,
-    });
-    console.log(
-      `ours     import ${imported.linesImported} lines in ${imported.seconds.toFixed(2)} s = ${imported.linesPerSecond} lines/s`,
-    );
-    const raw = await rawInsertCeiling(database.url, IMPORT_LINES);
-    console.log(
-      `ceiling  raw multi-row INSERT ${raw.multiRow} rows/s, COPY ${raw.copy} rows/s; import is ${ratio(imported.linesPerSecond, raw.multiRow)} of multi-row`,
-    );
+    const { imported, raw } = await benchImport(database.url, handle, merchant.id);
 
     const file = await saveResult('ingest', {
       webhooks: {
@@ -192,6 +185,31 @@ export async function runBench() {
   } finally {
     await handle.close();
     await database.stop();
+  }
+}
+
+/** The import of a synthetic CSV, then the raw-insert ceiling for the same number of rows. */
+async function benchImport(url: string, handle: DatabaseHandle, merchantId: string) {
+  const csvFile = path.join(tmpdir(), `afterglow-bench-${Date.now()}.csv`);
+  await writeFile(csvFile, syntheticCsv(IMPORT_LINES));
+  try {
+    const imported = await importOrdersFile({
+      db: handle.db,
+      merchantId,
+      file: csvFile,
+      batchSize: 1000,
+    });
+    console.log(
+      `ours     import ${imported.linesImported} lines in ${imported.seconds.toFixed(2)} s = ${imported.linesPerSecond} lines/s`,
+    );
+    const raw = await rawInsertCeiling(url, IMPORT_LINES);
+    console.log(
+      `ceiling  raw multi-row INSERT ${raw.multiRow} rows/s, COPY ${raw.copy} rows/s; import is ${ratio(imported.linesPerSecond, raw.multiRow)} of multi-row, ${ratio(imported.linesPerSecond, raw.copy)} of COPY`,
+    );
+    return { imported, raw };
+  } finally {
+    await rm(csvFile, { force: true });
+    await rm(csvFile.replace(/\.csv$/, '.rejected.csv'), { force: true });
   }
 }
 

@@ -10,10 +10,13 @@ import { SingleBar } from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import { type Db, withTransaction } from '../../../db/pool.ts';
 import { NotFoundError, ValidationError } from '../../../lib/errors.ts';
+import { countNewOrders } from '../../customers/index.ts';
 import { appendEvent } from '../../events/index.ts';
 import { findMerchant } from '../../merchants/index.ts';
 import { jsonlReader } from './jsonl.ts';
+import { ImportLinks } from './links.ts';
 import { nativeCsvReader } from './native-csv.ts';
+import { orderedWriter } from './ordered-writer.ts';
 import { advanceRun, findOrStartRun, finishRun } from './runs.ts';
 import type { ImportOrder, OrderRowReader, RejectedRow } from './types.ts';
 import { isUciHeader, uciReader } from './uci.ts';
@@ -37,6 +40,8 @@ export interface ImportSummary {
 }
 
 const SOURCE = 'import';
+/** Batches written at once: one database backend per core of a small machine. */
+const WRITERS = 2;
 
 /**
  * Imports order history from a .csv (Afterglow's layout or the UCI Online Retail layout) or .jsonl file,
@@ -112,57 +117,77 @@ export async function importOrdersFile(opts: {
   bar?.start(size, 0, { orders: 0, rejected: 0 });
 
   const totals = { orders: 0, lines: 0, rejected: 0 };
-  let batch: ImportOrder[] = [];
-  let rowNumber = 0;
-  const flush = async (checkpoint: number) => {
-    const orders = batch;
-    batch = [];
-    const rejectedNow = reader.rejected.filter((r) => r.row <= checkpoint);
-    const written = await withTransaction(opts.db, async (tx) => {
-      const w = await writeOrderBatch({
+  interface Batch {
+    orders: ImportOrder[];
+    checkpoint: number;
+    rejected: RejectedRow[];
+  }
+  const links = new ImportLinks();
+  // The file is read and mapped while earlier batches are written, and two batches are written at once
+  // (see ordered-writer.ts); they still commit in file order, each with its checkpoint.
+  const writer = orderedWriter({
+    db: opts.db,
+    lockPrefix: `import:${run.id}`,
+    inFlight: WRITERS,
+    write: (tx, b: Batch, afterPrevious) =>
+      writeOrderBatch({
         tx,
         merchantId: merchant.id,
         source: SOURCE,
         defaultLocale: merchant.locale,
-        orders,
-      });
-      const dupRows = w.duplicates.flatMap((o) =>
-        o.rows.map((row) => ({ row, reason: `order ${o.data.number} was already imported`, raw: '' })),
-      );
+        orders: b.orders,
+        links,
+        afterPrevious,
+      }),
+    tail: async (tx, b, w) => {
+      await countNewOrders(tx, merchant.id, w.counted);
       await advanceRun(
         tx,
         { merchantId: merchant.id, id: run.id },
         {
-          rowsRead: checkpoint,
+          rowsRead: b.checkpoint,
           orders: w.orders,
           lines: w.lines,
-          rejected: rejectedNow.length + dupRows.length,
+          rejected: b.rejected.length + w.duplicates.reduce((n, o) => n + o.rows.length, 0),
         },
       );
-      return { ...w, dupRows };
-    });
-    report.write([...rejectedNow, ...written.dupRows]);
+    },
+    committed: (b, w) => {
+      const dupRows = w.duplicates.flatMap((o) =>
+        o.rows.map((row) => ({ row, reason: `order ${o.data.number} was already imported`, raw: '' })),
+      );
+      report.write([...b.rejected, ...dupRows]);
+      totals.orders += w.orders;
+      totals.lines += w.lines;
+      totals.rejected += b.rejected.length + dupRows.length;
+      bar?.update({ orders: totals.orders, rejected: totals.rejected });
+    },
+    failed: () => links.clear(),
+  });
+  let batch: ImportOrder[] = [];
+  const submit = async (checkpoint: number) => {
+    const orders = batch;
+    batch = [];
+    const rejected = reader.rejected.filter((r) => r.row <= checkpoint);
     reader.rejected.splice(0, reader.rejected.length, ...reader.rejected.filter((r) => r.row > checkpoint));
-    totals.orders += written.orders;
-    totals.lines += written.lines;
-    totals.rejected += rejectedNow.length + written.dupRows.length;
+    await writer.submit({ orders, checkpoint, rejected });
   };
 
-  const { rows, bytes } = openRows(opts.file, format);
-  bytes.on('data', (chunk: Buffer | string) =>
-    bar?.increment(chunk.length, { orders: totals.orders, rejected: totals.rejected }),
-  );
-  for await (const row of rows) {
-    rowNumber++;
-    if (rowNumber <= skipUntil) continue;
-    batch.push(...reader.push(row, rowNumber));
-    if (batch.length >= batchSize) {
-      const pending = reader.pendingFrom();
-      await flush(pending === null ? rowNumber : pending - 1);
+  let rowNumber = 0;
+  for await (const rows of openRows(opts.file, format, (n) => bar?.increment(n))) {
+    for (const row of rows) {
+      rowNumber++;
+      if (rowNumber <= skipUntil) continue;
+      for (const order of reader.push(row, rowNumber)) batch.push(order);
+      if (batch.length >= batchSize) {
+        const pending = reader.pendingFrom();
+        await submit(pending === null ? rowNumber : pending - 1);
+      }
     }
   }
-  batch.push(...reader.flush());
-  await flush(rowNumber);
+  for (const order of reader.flush()) batch.push(order);
+  await submit(rowNumber);
+  await writer.finish();
   await report.close();
   bar?.stop();
 
@@ -243,13 +268,20 @@ async function detectFormat(file: string): Promise<ImportFormat> {
   return isUciHeader(columns) ? 'uci' : 'csv';
 }
 
-function openRows(
+/** The file's rows, a chunk at a time: CSV records keyed by the header, or JSONL lines. */
+async function* openRows(
   file: string,
   format: ImportFormat,
-): { rows: AsyncIterable<Record<string, string> | string>; bytes: Readable } {
+  onBytes: (n: number) => void,
+): AsyncGenerator<Array<Record<string, string> | string>> {
   const bytes = decompressed(file);
-  if (format === 'jsonl')
-    return { rows: createInterface({ input: bytes, crlfDelay: Number.POSITIVE_INFINITY }), bytes };
+  if (format === 'jsonl') {
+    bytes.on('data', (chunk: Buffer | string) => onBytes(chunk.length));
+    for await (const line of createInterface({ input: bytes, crlfDelay: Number.POSITIVE_INFINITY }))
+      yield [line];
+    return;
+  }
+  bytes.on('data', (chunk: Buffer | string) => onBytes(chunk.length));
   const parser = bytes.pipe(
     parseCsv({
       columns: (h: string[]) => h.map((c) => c.replace(/^\uFEFF/, '').trim()),
@@ -258,7 +290,16 @@ function openRows(
       skip_empty_lines: true,
     }),
   );
-  return { rows: parser, bytes };
+  // Records in chunks: the reader maps a chunk at a time, without an await per record.
+  let chunk: Array<Record<string, string>> = [];
+  for await (const record of parser as AsyncIterable<Record<string, string>>) {
+    chunk.push(record);
+    if (chunk.length === 500) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 /** Rejected rows as CSV (row, reason, raw), appended when an import resumes. */
