@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { constantTimeEqual } from '../lib/crypto.ts';
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from '../lib/errors.ts';
+import { MAILGUN_WEBHOOK_PATH, parseMailgunEvent, verifyMailgunSignature } from './email/mailgun-events.ts';
 import { parseTwilioStatusCallback, STATUS_CALLBACK_PATH, verifyTwilioSignature } from './sms/twilio.ts';
 import type { Receipt } from './types.ts';
 import { parseWhatsAppWebhook, verifyWhatsAppSignature } from './whatsapp/cloud.ts';
@@ -22,7 +23,7 @@ function notConfigured(what: string): AppError {
 }
 
 /**
- * Delivery receipts from the SMS and WhatsApp providers. Each request is authenticated by the provider's
+ * Delivery receipts from the email relay (Mailgun), SMS and WhatsApp providers. Each request is authenticated by the provider's
  * signature before anything is read from it; a receipt that fails to record answers 500 so the provider
  * sends it again.
  */
@@ -63,6 +64,20 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ReceiptRouteDe
       throw new ForbiddenError('The hub.verify_token does not match.', 'verification_failed');
     }
     return reply.type('text/plain').send(challenge);
+  });
+
+  // Mailgun as the SMTP relay: bounces, complaints, deliveries; signed inside the JSON body.
+  app.post(MAILGUN_WEBHOOK_PATH, async (request, reply) => {
+    if (!config.MAILGUN_WEBHOOK_SIGNING_KEY) throw notConfigured('Mailgun');
+    if (!verifyMailgunSignature(config.MAILGUN_WEBHOOK_SIGNING_KEY, request.body)) {
+      throw new UnauthorizedError(
+        'The Mailgun signature does not match the token and timestamp.',
+        'invalid_signature',
+      );
+    }
+    const receipt = parseMailgunEvent(request.body);
+    if (receipt) await deps.handleReceipt(receipt);
+    return reply.send({ received: receipt ? 1 : 0 });
   });
 
   app.post(WHATSAPP_WEBHOOK_PATH, async (request, reply) => {

@@ -45,6 +45,8 @@ export class PermanentSendError extends Error {
   constructor(
     readonly reason: string,
     message?: string,
+    /** The address itself was refused (no such mailbox): a hard bounce, and the address is suppressed. */
+    readonly hardBounce = false,
   ) {
     super(message ?? reason);
     this.name = 'PermanentSendError';

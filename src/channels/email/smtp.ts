@@ -36,9 +36,11 @@ export function createEmailChannel(opts: EmailOptions): Channel {
         });
         return { provider: 'smtp', providerId: info.messageId };
       } catch (err) {
-        const code = (err as { responseCode?: number }).responseCode;
+        const { responseCode: code, command } = err as { responseCode?: number; command?: string };
         if (typeof code === 'number' && code >= 500) {
-          throw new PermanentSendError(`smtp ${code}`, (err as Error).message);
+          // A 5xx to RCPT TO is the receiving server saying the mailbox does not exist or takes no mail.
+          const refusedAddress = command?.toUpperCase().startsWith('RCPT') ?? false;
+          throw new PermanentSendError(`smtp ${code}`, (err as Error).message, refusedAddress);
         }
         throw err;
       }

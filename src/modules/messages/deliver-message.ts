@@ -1,7 +1,7 @@
 import type { Channels } from '../../channels/registry.ts';
 import { type OutboundMessage, PermanentSendError } from '../../channels/types.ts';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/pool.ts';
+import { type Db, withTransaction } from '../../db/pool.ts';
 import { normalizeEmail } from '../../lib/contact.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -11,7 +11,7 @@ import { renderTemplate } from '../templates/engine.ts';
 import { resolveTemplate } from '../templates/store.ts';
 import { buildMessageContext } from './build-context.ts';
 import { link } from './links.ts';
-import { addMessageEvent, claimMessage, type MessageRow, markSent, updateMessage } from './repo.ts';
+import { addMessageEvent, claimMessage, type MessageRow, markSent, suppress, updateMessage } from './repo.ts';
 
 /**
  * Sends one queued message: claims it (status `sending`, committed), renders its template with the data
@@ -62,6 +62,10 @@ export async function deliverMessage(opts: {
       opts.logger.warn({ messageId, warnings: outbound.warnings }, 'message rendered with missing values');
     return 'sent';
   } catch (err) {
+    if (err instanceof PermanentSendError && err.hardBounce) {
+      await bounce(opts, claimed, err);
+      return 'bounced';
+    }
     if (err instanceof PermanentSendError) {
       await fail('failed', err.reason);
       return 'failed';
@@ -76,6 +80,21 @@ export async function deliverMessage(opts: {
     if (opts.lastAttempt) return 'failed';
     throw err;
   }
+}
+
+/** Refused at the door: the message bounced and nothing more is sent to that address. */
+async function bounce(opts: { db: Db }, m: MessageRow, err: PermanentSendError): Promise<void> {
+  const reason = `${err.reason}: ${err.message}`.slice(0, 500);
+  await withTransaction(opts.db, async (tx) => {
+    await updateMessage(tx, m.merchant_id, m.id, { status: 'bounced', status_reason: reason });
+    await addMessageEvent(tx, {
+      merchantId: m.merchant_id,
+      messageId: m.id,
+      type: 'bounced',
+      detail: { reason, permanent: true },
+    });
+    await suppress(tx, { merchantId: m.merchant_id, channel: m.channel, address: m.recipient, reason: 'hard_bounce' });
+  });
 }
 
 async function prepare(

@@ -7,7 +7,8 @@ import { defineStateMachine } from '../../lib/state-machine.ts';
  */
 export const messageLifecycle = defineStateMachine('message', {
   queued: ['sending', 'suppressed', 'failed'],
-  sending: ['sent', 'queued', 'failed', 'suppressed'],
+  // bounced: the receiving server refused the address while we were handing the message over.
+  sending: ['sent', 'queued', 'failed', 'suppressed', 'bounced'],
   sent: ['delivered', 'bounced', 'failed', 'complained'],
   delivered: ['complained', 'bounced'],
   bounced: [],
