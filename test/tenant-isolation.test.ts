@@ -782,6 +782,10 @@ const scenarios: Record<string, Scenario> = {
   'GET /api/v1/webhook-endpoints': {
     probes: () => [{ check: listHasData }],
   },
+  'GET /api/v1/webhook-endpoints/:id/deliveries': {
+    probes: () => [{ check: notFound }],
+    control: 200,
+  },
   'DELETE /api/v1/webhook-endpoints/:id': {
     probes: () => [{ check: notFound }],
     control: 200,

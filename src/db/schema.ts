@@ -506,6 +506,19 @@ export interface WebhookEndpointsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface WebhookDeliveriesTable {
+  merchant_id: string;
+  endpoint_id: string;
+  delivery_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: DefaultTimestamp;
+  last_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
 export interface ReturnsTable {
   merchant_id: string;
   id: string;
@@ -684,6 +697,7 @@ export interface Database {
   surveys: SurveysTable;
   tasks: TasksTable;
   webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   returns: ReturnsTable;
   return_lines: ReturnLinesTable;
   platform_refunds: PlatformRefundsTable;

@@ -4,6 +4,7 @@ import { enqueueMany } from '../../jobs/enqueue.ts';
 import { defineTask } from '../../jobs/task.ts';
 import { unseal } from '../../lib/crypto.ts';
 import { findEvent } from '../events/index.ts';
+import { type DeliveryOutcome, recordDeliveryAttempt } from './deliveries.ts';
 
 /**
  * Domain events (and journey webhook steps) fan out to the merchant's endpoints that asked for them: one
@@ -59,7 +60,7 @@ export const deliverWebhookTask = defineTask({
     type: z.string(),
     body: z.string(),
   }),
-  async run(p, { db, channels, config, logger }) {
+  async run(p, { db, channels, config, logger, attempt, maxAttempts }) {
     const endpoint = await db
       .selectFrom('webhook_endpoints')
       .selectAll()
@@ -68,6 +69,14 @@ export const deliverWebhookTask = defineTask({
       .executeTakeFirst();
     const channel = channels.webhook;
     if (!endpoint?.active || !channel) return;
+    const record = (outcome: DeliveryOutcome) =>
+      recordDeliveryAttempt(db, {
+        merchantId: p.merchantId,
+        endpointId: p.endpointId,
+        deliveryId: p.deliveryId,
+        type: p.type,
+        outcome,
+      });
     try {
       await channel.send({
         id: p.deliveryId,
@@ -79,15 +88,20 @@ export const deliverWebhookTask = defineTask({
         webhook: { body: p.body, secret: unseal(endpoint.secret_sealed, config.SECRET_KEY), event: p.type },
       });
     } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
       if (err instanceof PermanentSendError) {
+        await record({ status: 'failed', error: `${err.reason}: ${error}` });
         logger.warn(
           { endpointId: p.endpointId, reason: err.reason },
           'webhook endpoint refused the delivery for good',
         );
         return;
       }
+      // Retried by the queue with exponential backoff until its attempts run out.
+      await record({ status: attempt >= maxAttempts ? 'failed' : 'pending', error });
       throw err;
     }
+    await record({ status: 'delivered' });
   },
 });
 

@@ -5,6 +5,7 @@ import { randomToken, seal } from '../../lib/crypto.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { assertPublicUrl } from '../../lib/ssrf.ts';
+import { listDeliveries } from './deliveries.ts';
 
 const endpointSchema = z.object({
   id: z.string(),
@@ -12,6 +13,17 @@ const endpointSchema = z.object({
   events: z.array(z.string()),
   active: z.boolean(),
   createdAt: z.string(),
+});
+
+const deliverySchema = z.object({
+  id: z.string().describe('The event id: the same as the `id` in the body your endpoint received.'),
+  type: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']).describe('pending: being retried with backoff'),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  lastAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
 });
 
 export function webhookEndpointRoutes({ db, config }: AppDeps): ApiRoute[] {
@@ -75,6 +87,38 @@ export function webhookEndpointRoutes({ db, config }: AppDeps): ApiRoute[] {
             events: r.events,
             active: r.active,
             createdAt: r.created_at.toISOString(),
+          })),
+        };
+      },
+    }),
+    apiRoute({
+      method: 'GET',
+      url: '/api/v1/webhook-endpoints/:id/deliveries',
+      operationId: 'listWebhookDeliveries',
+      summary: 'What was sent to an endpoint, newest first: each event, its attempts and the last error',
+      tag: 'Webhooks',
+      params: z.object({ id: z.string() }),
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict(),
+      response: { schema: z.object({ data: z.array(deliverySchema) }) },
+      handler: async ({ merchantId, params, query }) => {
+        const endpoint = await db
+          .selectFrom('webhook_endpoints')
+          .select('id')
+          .where('merchant_id', '=', merchantId)
+          .where('id', '=', params.id)
+          .executeTakeFirst();
+        if (!endpoint) throw new NotFoundError('Webhook endpoint', { id: params.id });
+        const rows = await listDeliveries(db, { merchantId, endpointId: params.id, limit: query.limit });
+        return {
+          data: rows.map((r) => ({
+            id: r.delivery_id,
+            type: r.event_type,
+            status: r.status,
+            attempts: r.attempts,
+            lastError: r.last_error,
+            createdAt: r.created_at.toISOString(),
+            lastAttemptAt: r.last_attempt_at?.toISOString() ?? null,
+            deliveredAt: r.delivered_at?.toISOString() ?? null,
           })),
         };
       },
