@@ -6,7 +6,8 @@ import type { Channels } from './registry.ts';
 
 /**
  * The channels this process sends through. Email goes to SMTP_URL; without it (development), to a built-in
- * mailbox on loopback whose catch is shown at /dev/mailbox. SMS and WhatsApp exist once configured.
+ * mailbox on loopback whose catch is shown at /dev/mailbox (by the process that runs it: `afterglow start`;
+ * further workers on the same machine send to the first one's). SMS and WhatsApp exist once configured.
  */
 export async function createChannels(
   config: Config,
@@ -14,8 +15,14 @@ export async function createChannels(
   let mailbox: DevMailbox | null = null;
   let smtpUrl = config.SMTP_URL;
   if (!smtpUrl) {
-    mailbox = await startDevMailbox({ port: config.DEV_SMTP_PORT });
-    smtpUrl = mailbox.url;
+    try {
+      mailbox = await startDevMailbox({ port: config.DEV_SMTP_PORT });
+      smtpUrl = mailbox.url;
+    } catch (err) {
+      // A second worker on this machine: the first one's mailbox already listens, so send there.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      smtpUrl = `smtp://127.0.0.1:${config.DEV_SMTP_PORT}`;
+    }
   }
   const dkim =
     config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY

@@ -2,9 +2,28 @@ import type { FastifyInstance } from 'fastify';
 import { html, sendPage } from '../http/page.ts';
 import type { DevMailbox } from './email/dev-mailbox.ts';
 
+const brand = { name: 'Afterglow dev mailbox', logoUrl: null, primary: '#1f2937', accent: '#f59e0b' };
+
+/**
+ * An HTTP-only process (`afterglow serve`) without SMTP_URL: the mailbox lives in the worker, which has no
+ * pages. Say so instead of a bare 404.
+ */
+export function registerMailboxElsewhere(app: FastifyInstance): void {
+  app.get('/dev/mailbox', async (_request, reply) =>
+    sendPage(reply.code(404), {
+      lang: 'en',
+      title: 'Mailbox',
+      brand,
+      body: html`<h1>The dev mailbox is not in this process</h1>
+<p>This process only serves HTTP (<code>afterglow serve</code>). Mail sent without <code>SMTP_URL</code> is caught
+by the worker that sends it, which has no web pages. Run <code>afterglow start</code> (HTTP and worker in one
+process) to read caught mail here, or point <code>SMTP_URL</code> at a mail catcher.</p>`,
+    }),
+  );
+}
+
 /** /dev/mailbox: what the built-in development mail server caught, newest first. */
 export function registerMailboxPages(app: FastifyInstance, mailbox: DevMailbox): void {
-  const brand = { name: 'Afterglow dev mailbox', logoUrl: null, primary: '#1f2937', accent: '#f59e0b' };
   app.get('/dev/mailbox', async (request, reply) => {
     if ((request.headers.accept ?? '').includes('application/json')) {
       return reply.send({ data: mailbox.messages.map(({ html: _h, ...m }) => m) });

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { sql } from 'kysely';
 import secureJson from 'secure-json-parse';
 import { registerReceiptRoutes } from '../channels/index.ts';
-import { registerMailboxPages } from '../channels/mailbox-pages.ts';
+import { registerMailboxElsewhere, registerMailboxPages } from '../channels/mailbox-pages.ts';
 import { createOrderIntake } from '../integrations/intake.ts';
 import { registerShopifyWebhook } from '../integrations/shopify/routes.ts';
 import { registerWooCommerceWebhook } from '../integrations/woocommerce/routes.ts';
@@ -145,5 +145,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerReturnsPortal(app, deps);
   registerReturnsQueuePage(app, deps);
   if (deps.mailbox) registerMailboxPages(app, deps.mailbox);
+  else if (!deps.config.SMTP_URL) registerMailboxElsewhere(app);
   return app;
 }
