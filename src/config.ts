@@ -35,6 +35,7 @@ const configSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   DEMO: booleanFromEnv.default(true),
+  DEMO_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(8),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')

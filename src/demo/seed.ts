@@ -103,13 +103,17 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
     if (c.stage === 'placed') continue;
     if (c.stage === 'live') {
       await withTransaction(opts.db, (tx) =>
-        scheduleWalkthroughStep(tx, {
-          merchantId,
-          orderId,
-          carrier: c.carrier,
-          trackingNumber: c.tracking,
-          step: 0,
-        }),
+        scheduleWalkthroughStep(
+          tx,
+          {
+            merchantId,
+            orderId,
+            carrier: c.carrier,
+            trackingNumber: c.tracking,
+            step: 0,
+          },
+          opts.config,
+        ),
       );
       live = { number: data.number, locale: c.locale };
       continue;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { type DbOrTx, withTransaction } from '../db/pool.ts';
 import { enqueue } from '../jobs/enqueue.ts';
 import { defineTask } from '../jobs/task.ts';
@@ -16,8 +17,6 @@ import type { TrackingStatus } from '../modules/tracking/statuses.ts';
  * so a restart mid-way resumes where it stopped.
  */
 export const WALKTHROUGH_STEPS = ['paid', 'shipped', 'out_for_delivery', 'delivered'] as const;
-/** Long enough to watch each message arrive, short enough to see the whole series in under a minute. */
-const STEP_SECONDS = 8;
 
 const payload = z.object({
   merchantId: z.string(),
@@ -32,10 +31,15 @@ const payload = z.object({
 });
 export type WalkthroughStep = z.infer<typeof payload>;
 
-export async function scheduleWalkthroughStep(tx: DbOrTx, step: WalkthroughStep): Promise<void> {
+/** The next step, DEMO_STEP_SECONDS from now (8 by default: time to watch each message arrive). */
+export async function scheduleWalkthroughStep(
+  tx: DbOrTx,
+  step: WalkthroughStep,
+  config: Pick<Config, 'DEMO_STEP_SECONDS'>,
+): Promise<void> {
   await enqueue(tx, 'demo.walkthrough', step, {
     jobKey: `demo.walkthrough:${step.orderId}`,
-    runAt: new Date(now().getTime() + STEP_SECONDS * 1000),
+    runAt: new Date(now().getTime() + config.DEMO_STEP_SECONDS * 1000),
   });
 }
 
@@ -76,7 +80,7 @@ export const walkthroughTask = defineTask({
         });
       }
       if (step.step + 1 < WALKTHROUGH_STEPS.length)
-        await scheduleWalkthroughStep(tx, { ...step, step: step.step + 1 });
+        await scheduleWalkthroughStep(tx, { ...step, step: step.step + 1 }, ctx.config);
     });
   },
 });
