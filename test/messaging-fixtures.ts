@@ -24,12 +24,6 @@ import { createTestApp, type createTestMerchant, type TestApp } from './helpers.
 
 export type Shop = Awaited<ReturnType<typeof createTestMerchant>>;
 
-/**
- * Known bug (reported to the lead): Fastify's router refuses path parameters longer than 100 characters with
- * 414 (FST_ERR_MAX_PARAM_LENGTH), and every signed token in /p /u /s /c /o links is longer, so each public
- * page behind a link in a message answers 414. Fix: `routerOptions: { maxParamLength: 2048 }` in buildApp
- * (src/http/app.ts). Tests that open those pages are marked todo with this reason until then.
- */
 /** The JSON payload inside a signed link token (what the link points at), without checking the signature. */
 export function tokenPayload(url: string): Record<string, unknown> {
   const token = new URL(url).pathname.split('/')[2] ?? '';

@@ -108,7 +108,7 @@ test('npm start: the demo key and links are printed, and the mailbox fills with 
   await page.screenshot({ path: path.join(ARTIFACTS, 'first-start-mailbox.png'), fullPage: true });
 
   await page.getByText(expected[4]!).click();
-  const text = await page.locator('body').innerText();
+  const text = (await page.locator('body').textContent()) ?? '';
   assert.match(text, /Norrsken Home/);
   assert.ok(text.includes(number));
   await page.screenshot({ path: path.join(ARTIFACTS, 'first-start-delivered-mail.png'), fullPage: true });
