@@ -93,7 +93,12 @@ async function bounce(opts: { db: Db }, m: MessageRow, err: PermanentSendError):
       type: 'bounced',
       detail: { reason, permanent: true },
     });
-    await suppress(tx, { merchantId: m.merchant_id, channel: m.channel, address: m.recipient, reason: 'hard_bounce' });
+    await suppress(tx, {
+      merchantId: m.merchant_id,
+      channel: m.channel,
+      address: m.recipient,
+      reason: 'hard_bounce',
+    });
   });
 }
 
