@@ -34,6 +34,11 @@ before(async () => {
         err.responseCode = 550;
         return callback(err);
       }
+      if (address.address.startsWith('relayed@')) {
+        const err = new Error('5.7.1 Relaying denied') as Error & { responseCode: number };
+        err.responseCode = 550;
+        return callback(err);
+      }
       callback();
     },
     onData(stream, session, callback) {
@@ -103,8 +108,8 @@ const suppression = (address: string) =>
     .where('address', '=', address)
     .executeTakeFirst();
 
-function mailgunEvent(event: Record<string, unknown>, key = SIGNING_KEY) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
+function mailgunEvent(event: Record<string, unknown>, key = SIGNING_KEY, at = Date.now()) {
+  const timestamp = String(Math.floor(at / 1000));
   const token = `tok${n}${Math.random().toString(36).slice(2)}`;
   return {
     signature: { timestamp, token, signature: hmacSha256(key, timestamp + token).toString('hex') },
@@ -127,6 +132,16 @@ describe('a 550 to RCPT TO while sending', () => {
     const next = await sendTo('gone@example.com', 'payment_confirmed');
     assert.equal(next.row.status, 'suppressed');
     assert.equal(next.row.status_reason, 'address suppressed (hard_bounce)');
+  });
+});
+
+describe('a 5xx from our own relay at RCPT TO', () => {
+  test('fails the message but does not blame the address', async () => {
+    const refused = await sendTo('relayed@example.com');
+    assert.equal(refused.outcome, 'failed');
+    assert.equal(refused.row.status, 'failed');
+    assert.match(refused.row.status_reason ?? '', /5\.7\.1/);
+    assert.equal(await suppression('relayed@example.com'), undefined);
   });
 });
 
@@ -174,6 +189,7 @@ describe('Mailgun event webhook', () => {
       mailgunEvent({
         event: 'failed',
         severity: 'permanent',
+        reason: 'bounce',
         message: { headers: { 'message-id': messageId } },
         'delivery-status': { code: 550, message: '5.1.1 The email account does not exist' },
       }),
@@ -192,7 +208,31 @@ describe('Mailgun event webhook', () => {
     );
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error.code, 'invalid_signature');
+    // A genuine signature from a day ago is a replay.
+    const replayed = await postEvent(
+      mailgunEvent(
+        { event: 'complained', message: { headers: { 'message-id': messageId } } },
+        SIGNING_KEY,
+        Date.now() - 24 * 3600_000,
+      ),
+    );
+    assert.equal(replayed.statusCode, 401);
     assert.equal((await messageRow(sent.row.id)).status, 'sent');
     assert.equal(await suppression('forged@example.com'), undefined);
+  });
+
+  test('a permanent failure that is not a bounce (Mailgun’s own block) fails the message, address kept', async () => {
+    const sent = await sendTo('blocked@example.com');
+    const messageId = sent.row.provider_id!.replace(/^<|>$/g, '');
+    await postEvent(
+      mailgunEvent({
+        event: 'failed',
+        severity: 'permanent',
+        reason: 'esp-block',
+        message: { headers: { 'message-id': messageId } },
+      }),
+    );
+    assert.equal((await messageRow(sent.row.id)).status, 'failed');
+    assert.equal(await suppression('blocked@example.com'), undefined);
   });
 });

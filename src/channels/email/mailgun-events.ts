@@ -21,9 +21,17 @@ interface MailgunBody {
   };
 }
 
-export function verifyMailgunSignature(signingKey: string, body: unknown): boolean {
+/** Mailgun retries a webhook for up to 8 hours; an older signature is a replay. */
+const MAX_AGE_SECONDS = 12 * 3600;
+
+export function verifyMailgunSignature(signingKey: string, body: unknown, now = new Date()): boolean {
   const s = (body as MailgunBody | null)?.signature;
   if (!s || typeof s.timestamp !== 'string' || typeof s.token !== 'string' || typeof s.signature !== 'string')
+    return false;
+  if (
+    !/^\d{1,12}$/.test(s.timestamp) ||
+    Math.abs(now.getTime() / 1000 - Number(s.timestamp)) > MAX_AGE_SECONDS
+  )
     return false;
   const expected = hmacSha256(signingKey, s.timestamp + s.token).toString('hex');
   return constantTimeEqual(Buffer.from(s.signature), Buffer.from(expected));
@@ -46,8 +54,13 @@ export function parseMailgunEvent(body: unknown): Receipt | null {
     case 'delivered':
       return { ...base, type: 'delivered' };
     case 'failed':
-      // Temporary failures are retried by Mailgun itself; only the final, permanent one is news.
-      return e.severity === 'permanent' ? { ...base, type: 'bounced', permanent: true } : null;
+      // Temporary failures are retried by Mailgun itself; only the final, permanent one is news. Only a
+      // bounce (the mailbox refused it) suppresses the address: a permanent failure for another reason
+      // (Mailgun's own block, a message too old) says nothing about the address.
+      if (e.severity !== 'permanent') return null;
+      return e.reason === 'bounce' || e.reason === 'suppress-bounce'
+        ? { ...base, type: 'bounced', permanent: true }
+        : { ...base, type: 'failed' };
     case 'complained':
       return { ...base, type: 'complained', permanent: true };
     case 'opened':

@@ -15,7 +15,8 @@ import { addMessageEvent, claimMessage, type MessageRow, markSent, suppress, upd
 
 /**
  * Sends one queued message: claims it (status `sending`, committed), renders its template with the data
- * as it is now, hands it to the channel, and records the provider's id. A permanent refusal marks it
+ * as it is now, hands it to the channel, and records the provider's id. An address the receiving server
+ * says does not exist bounces the message and suppresses the address; any other permanent refusal marks it
  * failed with the reason; anything else puts it back to `queued` and rethrows, so the job retries with
  * backoff. A message that is no longer queued (sent by an earlier attempt) is left alone.
  */
@@ -67,7 +68,9 @@ export async function deliverMessage(opts: {
       return 'bounced';
     }
     if (err instanceof PermanentSendError) {
-      await fail('failed', err.reason);
+      // The provider's own words, when it gave any, are what the merchant needs to act on.
+      const said = err.message !== err.reason ? `${err.reason}: ${err.message}` : err.reason;
+      await fail('failed', said.slice(0, 500));
       return 'failed';
     }
     // A missing or broken template, or a record that no longer exists, will not fix itself by retrying.

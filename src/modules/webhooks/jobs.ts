@@ -69,6 +69,8 @@ export const deliverWebhookTask = defineTask({
       .executeTakeFirst();
     const channel = channels.webhook;
     if (!endpoint?.active || !channel) return;
+    // The log is for the merchant's eyes: failing to write it must neither send the webhook again (after
+    // a success) nor hide the endpoint's own error (after a failure).
     const record = (outcome: DeliveryOutcome) =>
       recordDeliveryAttempt(db, {
         merchantId: p.merchantId,
@@ -76,7 +78,12 @@ export const deliverWebhookTask = defineTask({
         deliveryId: p.deliveryId,
         type: p.type,
         outcome,
-      });
+      }).catch((err: unknown) =>
+        logger.error(
+          { err, endpointId: p.endpointId, deliveryId: p.deliveryId },
+          'webhook delivery log not written',
+        ),
+      );
     try {
       await channel.send({
         id: p.deliveryId,

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { CompiledQuery } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DbOrTx } from '../../../db/pool.ts';
@@ -15,24 +17,24 @@ import type { DbOrTx } from '../../../db/pool.ts';
 export async function copyRows(tx: DbOrTx, opts: { table: string; columns: string[]; rows: string[] }) {
   if (opts.rows.length === 0) return;
   const stream = copyFrom(`COPY ${opts.table} (${opts.columns.join(', ')}) FROM STDIN`);
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-  });
   const query = { ...CompiledQuery.raw(''), sql: stream as unknown as string };
   await tx.executeQuery(query);
-  // Written in pieces of ~64 KB: one CopyData message per piece, not per row.
+  // Written in pieces of ~64 KB (one CopyData message per piece, not per row), at the pace the socket takes
+  // them: should the server refuse the COPY half-way (a duplicate key, a deadlock with the other writer),
+  // nothing is left queued behind it and the error rejects here.
+  await pipeline(Readable.from(pieces(opts.rows)), stream);
+}
+
+function* pieces(rows: string[]): Generator<string> {
   let piece = '';
-  for (const row of opts.rows) {
+  for (const row of rows) {
     piece += row;
     if (piece.length >= 65_536) {
-      stream.write(piece);
+      yield piece;
       piece = '';
     }
   }
-  if (piece) stream.write(piece);
-  stream.end();
-  await done;
+  if (piece) yield piece;
 }
 
 // COPY text format: columns separated by tabs, rows ending in a newline, \N for NULL, and a backslash

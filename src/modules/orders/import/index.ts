@@ -129,16 +129,19 @@ export async function importOrdersFile(opts: {
     db: opts.db,
     lockPrefix: `import:${run.id}`,
     inFlight: WRITERS,
-    write: (tx, b: Batch, afterPrevious) =>
-      writeOrderBatch({
+    write: async (tx, b: Batch, afterPrevious) => {
+      const staged = links.stage();
+      const written = await writeOrderBatch({
         tx,
         merchantId: merchant.id,
         source: SOURCE,
         defaultLocale: merchant.locale,
         orders: b.orders,
-        links,
+        links: staged,
         afterPrevious,
-      }),
+      });
+      return { ...written, staged };
+    },
     tail: async (tx, b, w) => {
       await countNewOrders(tx, merchant.id, w.counted);
       await advanceRun(
@@ -153,6 +156,7 @@ export async function importOrdersFile(opts: {
       );
     },
     committed: (b, w) => {
+      links.commit(w.staged);
       const dupRows = w.duplicates.flatMap((o) =>
         o.rows.map((row) => ({ row, reason: `order ${o.data.number} was already imported`, raw: '' })),
       );

@@ -35,6 +35,7 @@ export function orderedWriter<B, W>(opts: {
   const queue: Entry[] = [];
   let submitted = 0;
   let previous: { index: number; done: Promise<W> } | null = null;
+  let fatal: unknown = null;
 
   const lock = (tx: Tx, index: number) =>
     sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${opts.lockPrefix}:${index}`}, 0))`.execute(tx);
@@ -63,7 +64,15 @@ export function orderedWriter<B, W>(opts: {
       return written;
     });
     done.then(
-      (written) => opts.committed(batch, written),
+      (written) => {
+        // The batch is in: a failure after this point (writing the report, say) ends the import rather
+        // than writing the batch again.
+        try {
+          opts.committed(batch, written);
+        } catch (err) {
+          fatal ??= err;
+        }
+      },
       () => {},
     );
     done.finally(holding).catch(() => {});
@@ -88,13 +97,18 @@ export function orderedWriter<B, W>(opts: {
     }
   }
 
+  const rethrow = () => {
+    if (fatal) throw fatal;
+  };
   return {
     async submit(batch: B) {
+      rethrow();
       while (queue.length >= opts.inFlight) await retire(queue.shift()!);
       queue.push(await start(batch));
     },
     async finish() {
       while (queue.length > 0) await retire(queue.shift()!);
+      rethrow();
     },
   };
 }

@@ -4,7 +4,7 @@ import { newId } from '../../../lib/ids.ts';
 import { type CustomerFacts, resolveCustomers } from '../../customers/index.ts';
 import { linkCatalogue } from '../link-catalogue.ts';
 import { bool, copyRows, json, num, text, textArray, time } from './copy.ts';
-import type { ImportLinks } from './links.ts';
+import type { BatchLinks } from './links.ts';
 import type { ImportOrder } from './types.ts';
 
 const ORDER_COLUMNS = [
@@ -86,7 +86,7 @@ export async function writeOrderBatch(opts: {
   source: string;
   defaultLocale: string;
   orders: ImportOrder[];
-  links: ImportLinks;
+  links: BatchLinks;
   /** Waits for the batch before this one to commit: what it created is then visible. */
   afterPrevious: () => Promise<void>;
 }): Promise<{
@@ -193,12 +193,14 @@ async function resolveNewCustomers(opts: {
   source: string;
   fresh: ImportOrder[];
   facts: CustomerFacts[];
-  links: ImportLinks;
+  links: BatchLinks;
   afterPrevious: () => Promise<void>;
 }) {
   const wanted = new Map<string, number>();
   opts.facts.forEach((f, i) => {
-    if (opts.links.customer(f) === undefined) wanted.set(JSON.stringify(f), i);
+    const key = JSON.stringify(f);
+    // The first order of a new customer names them (their id's time, the channel they came from).
+    if (opts.links.customer(f) === undefined && !wanted.has(key)) wanted.set(key, i);
   });
   if (wanted.size === 0) return;
   await opts.afterPrevious();
@@ -222,7 +224,7 @@ async function linkNewProducts(opts: {
   merchantId: string;
   source: string;
   fresh: ImportOrder[];
-  links: ImportLinks;
+  links: BatchLinks;
   afterPrevious: () => Promise<void>;
 }) {
   const lines = opts.fresh.flatMap((o) => o.data.lines).filter((l) => opts.links.product(l) === undefined);
