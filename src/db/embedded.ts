@@ -75,7 +75,9 @@ export async function startEmbeddedPostgres(opts: {
 async function clusterDirForRoot(dataDir: string, log?: Logger): Promise<string> {
   const absolute = path.resolve(dataDir);
   await chmod(absolute, 0o755);
-  if (othersCanEnter(path.dirname(absolute))) return path.join(absolute, 'pg');
+  // A cluster already in DATA_DIR stays where it is (its folders were open when it was made).
+  if (othersCanEnter(path.dirname(absolute)) || existsSync(path.join(absolute, 'pg', 'PG_VERSION')))
+    return path.join(absolute, 'pg');
   const home = path.join(
     '/var/lib/afterglow',
     createHash('sha256').update(absolute).digest('hex').slice(0, 16),
