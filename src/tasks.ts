@@ -26,4 +26,5 @@ export const RECURRING: Array<{ task: string; match: string }> = [
   { task: 'tracking.watchlist', match: '*/15 * * * *' },
   { task: 'tracking.poll', match: '*/30 * * * *' },
   { task: 'credit.expire', match: '17 * * * *' },
+  { task: 'webhooks.prune', match: '43 3 * * *' },
 ];

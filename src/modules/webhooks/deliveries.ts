@@ -37,3 +37,31 @@ export async function listDeliveries(
     .limit(r.limit)
     .execute();
 }
+
+/** How long the delivery log is kept: long enough to answer "did you send me order X last month?". */
+export const DELIVERY_LOG_DAYS = 30;
+
+/**
+ * Deletes log rows older than the retention, merchant by merchant and a chunk at a time, so the daily prune
+ * never holds a long lock on a busy shop's rows. Returns how many rows went.
+ */
+export async function pruneDeliveries(db: DbOrTx, opts: { now: Date; days?: number }): Promise<number> {
+  const before = new Date(opts.now.getTime() - (opts.days ?? DELIVERY_LOG_DAYS) * 86_400_000);
+  const merchants = await db.selectFrom('merchants').select('id').execute();
+  let removed = 0;
+  for (const { id } of merchants) {
+    for (;;) {
+      const result = await sql`
+        DELETE FROM webhook_deliveries
+        WHERE merchant_id = ${id}
+          AND (endpoint_id, delivery_id) IN (
+            SELECT endpoint_id, delivery_id FROM webhook_deliveries
+            WHERE merchant_id = ${id} AND created_at < ${before}
+            LIMIT 5000)`.execute(db);
+      const n = Number(result.numAffectedRows ?? 0);
+      removed += n;
+      if (n < 5000) break;
+    }
+  }
+  return removed;
+}

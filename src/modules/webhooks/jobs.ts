@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { PermanentSendError } from '../../channels/types.ts';
 import { enqueueMany } from '../../jobs/enqueue.ts';
 import { defineTask } from '../../jobs/task.ts';
+import { now } from '../../lib/clock.ts';
 import { unseal } from '../../lib/crypto.ts';
 import { findEvent } from '../events/index.ts';
-import { type DeliveryOutcome, recordDeliveryAttempt } from './deliveries.ts';
+import { type DeliveryOutcome, pruneDeliveries, recordDeliveryAttempt } from './deliveries.ts';
 
 /**
  * Domain events (and journey webhook steps) fan out to the merchant's endpoints that asked for them: one
@@ -112,4 +113,14 @@ export const deliverWebhookTask = defineTask({
   },
 });
 
-export const webhookTasks = [dispatchWebhooksTask, deliverWebhookTask];
+/** Daily (RECURRING in src/tasks.ts): the delivery log keeps DELIVERY_LOG_DAYS. */
+export const pruneDeliveriesTask = defineTask({
+  name: 'webhooks.prune',
+  payload: z.unknown(),
+  async run(_payload, ctx) {
+    const removed = await pruneDeliveries(ctx.db, { now: now() });
+    if (removed > 0) ctx.logger.info({ removed }, 'old webhook deliveries pruned');
+  },
+});
+
+export const webhookTasks = [dispatchWebhooksTask, deliverWebhookTask, pruneDeliveriesTask];

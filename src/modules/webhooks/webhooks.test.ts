@@ -9,6 +9,7 @@ import { createWebhookChannel } from '../../channels/index.ts';
 import { verifyAfterglowSignature } from '../../channels/webhook/outbound.ts';
 import type { TaskContext } from '../../jobs/task.ts';
 import { silentLogger } from '../../lib/logger.ts';
+import { pruneDeliveries } from './deliveries.ts';
 import { deliverWebhookTask, dispatchWebhooksTask } from './jobs.ts';
 
 /**
@@ -149,4 +150,48 @@ test('each endpoint gets the event signed; the delivery log shows delivered, ret
     headers: other.auth,
   });
   assert.equal(foreign.statusCode, 404);
+});
+
+test('the delivery log keeps 30 days: older rows are pruned, newer ones and other shops’ stay', async () => {
+  const shops = [await createTestMerchant(t), await createTestMerchant(t)];
+  const db = t.database.db;
+  for (const shop of shops) {
+    const endpoint = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhook-endpoints',
+        headers: shop.auth,
+        payload: { url: `${baseUrl}/ok` },
+      })
+    ).json();
+    for (const [id, daysAgo] of [
+      ['evt_old', 31],
+      ['evt_recent', 29],
+    ] as const) {
+      await db
+        .insertInto('webhook_deliveries')
+        .values({
+          merchant_id: shop.id,
+          endpoint_id: endpoint.id,
+          delivery_id: id,
+          event_type: 'order.placed',
+          status: 'delivered',
+          created_at: new Date(Date.now() - daysAgo * 86_400_000),
+        })
+        .execute();
+    }
+  }
+  const removed = await pruneDeliveries(db, { now: new Date() });
+  assert.ok(removed >= 2, `removed ${removed}`);
+  for (const shop of shops) {
+    const left = await db
+      .selectFrom('webhook_deliveries')
+      .select('delivery_id')
+      .where('merchant_id', '=', shop.id)
+      .execute();
+    assert.deepEqual(
+      left.map((r) => r.delivery_id),
+      ['evt_recent'],
+    );
+  }
 });
