@@ -48,3 +48,19 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Intl date formatters are costly to build (tens of µs) and immutable: one per locale and options (time
+ * zone included), kept for the life of the process. The set is small: our locales times the zones in use.
+ */
+export function dateFormatter(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(opts)}`;
+  let f = dateFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, opts);
+    dateFormatters.set(key, f);
+  }
+  return f;
+}

@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import type { DbOrTx } from '../../db/pool.ts';
 import type { PostalAddress } from '../../db/schema.ts';
 import { NotFoundError } from '../../lib/errors.ts';
+import { dateFormatter } from '../../lib/i18n.ts';
 import { formatMoney } from '../../lib/money.ts';
 import type { OrderLineRow, OrderRow } from '../orders/index.ts';
 import type { MessageContext, OrderContext, ReturnContext } from '../templates/context.ts';
@@ -47,7 +48,7 @@ export async function buildMessageContext(
   if (!merchant) throw new NotFoundError('Merchant');
   const timeZone = customer?.timezone ?? merchant.timezone;
   const date = (d: Date | string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'long' }) =>
-    new Intl.DateTimeFormat(r.locale, { timeZone: typeof d === 'string' ? 'UTC' : timeZone, ...opts }).format(
+    dateFormatter(r.locale, { timeZone: typeof d === 'string' ? 'UTC' : timeZone, ...opts }).format(
       typeof d === 'string' ? new Date(`${d}T12:00:00Z`) : d,
     );
   const signed = (payload: Parameters<typeof link>[2]) => link(config.PUBLIC_URL, config.SECRET_KEY, payload);

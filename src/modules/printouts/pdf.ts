@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import { now } from '../../lib/clock.ts';
-import type { Locale } from '../../lib/i18n.ts';
+import { dateFormatter, type Locale } from '../../lib/i18n.ts';
 import type { MerchantBrand, PrintAddress } from './views.ts';
 
 /**
@@ -118,9 +118,9 @@ function countryName(code: string, locale: Locale): string {
 
 export function formatDate(date: Date, locale: Locale, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(date);
+    return dateFormatter(locale, { dateStyle: 'long', timeZone }).format(date);
   } catch {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+    return dateFormatter(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
   }
 }
 

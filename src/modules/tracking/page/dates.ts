@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Locale } from '../../../lib/i18n.ts';
+import { dateFormatter, type Locale } from '../../../lib/i18n.ts';
 
 /**
  * Dates as the customer reads them. The language comes from the page's locale; the region (day before
@@ -13,18 +13,7 @@ export function dateLocale(locale: Locale, country: string | null | undefined): 
 }
 
 const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' };
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Intl formatters are costly to build and immutable: keep one per (locale, options). */
-function formatter(dl: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${dl}|${JSON.stringify(opts)}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(dl, opts);
-    formatters.set(key, f);
-  }
-  return f;
-}
+const formatter = dateFormatter;
 
 /** A calendar date ('YYYY-MM-DD', no time zone) as "Tue 3 Dec". */
 export function formatDay(date: string, dl: string): string {
