@@ -116,10 +116,11 @@ async function runPlatform(mode: { http: boolean; worker: boolean; demo: boolean
         console.log(
           `  Watch ${url}/dev/mailbox: order ${d.live.number} (${d.live.locale}) goes from paid to delivered in the next minute.`,
         );
-      console.log(`  Lookup forms: ${url}/track and ${url}/returns\n`);
+      const shop = `?shop=${d.merchantSlug}`;
+      console.log(`  Lookup forms: ${url}/track${shop} and ${url}/returns${shop}\n`);
     } else {
       console.log(
-        '\n  Create a store with: npx afterglow merchants create --name "My Shop" --locale en --currency USD --timezone UTC\n',
+        '\n  Stores: npx afterglow merchants list; a new one: npx afterglow merchants create --name "My Shop" --locale en --currency USD --timezone UTC\n',
       );
     }
   }

@@ -12,6 +12,8 @@ import { scheduleWalkthroughStep } from './walkthrough.ts';
 export interface DemoResult {
   merchantId: string;
   merchantName: string;
+  /** The store's slug: `?shop=` on the lookup forms once more than one store lives here. */
+  merchantSlug: string;
   apiKey: string;
   orders: number;
   /** Public pages to open first: the tracking page of a parcel on its way, the returns portal of a delivered order. */
@@ -169,7 +171,15 @@ export async function seedDemo(opts: { db: Db; config: Config; now?: Date }): Pr
       );
     }
   }
-  return { merchantId, merchantName: created.merchant.name, apiKey: created.apiKey, orders: n, links, live };
+  return {
+    merchantId,
+    merchantName: created.merchant.name,
+    merchantSlug: created.merchant.slug,
+    apiKey: created.apiKey,
+    orders: n,
+    links,
+    live,
+  };
 }
 
 function isoDay(from: Date, days: number): string {
