@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,21 +17,13 @@ import {
   type TestDatabase,
   testConfig,
 } from './helpers.ts';
+import { freePort } from './ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 let database: TestDatabase;
 let sink: DevMailbox;
 let dataDir: string;
 const processes: Array<{ name: string; child: ChildProcess; output: string[] }> = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function start(name: string, args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/afterglow.js'), ...args], {

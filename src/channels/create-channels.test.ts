@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { testConfig } from '../../test/helpers.ts';
+import { freePort } from '../../test/ports.ts';
 import { createChannels } from './create-channels.ts';
 import { closeChannels } from './registry.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 test('a second worker without SMTP_URL sends to the dev mailbox the first one runs', async () => {
   const config = testConfig({ DEV_SMTP_PORT: String(await freePort()) });

@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { translate } from '../../src/modules/templates/translations.ts';
+import { freePort } from '../ports.ts';
 import { ARTIFACTS, launchPhone } from './phone.ts';
 
 /**
@@ -22,15 +22,6 @@ let dataDir: string;
 let base: string;
 let browser: Browser;
 let phone: BrowserContext;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'afterglow-first-start-'));
